@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := autocrea.settings
+
+.PHONY: run test check format venv demo clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: create the venv, migrate SQLite, load demo data, serve on http://127.0.0.1:8000
+run: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite (SQLite; PostgreSQL too when DATABASE_URL points to one)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## make check: lint, format check, migrations up to date, types, templates, translations compiled
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy autocrea/pathways/services.py autocrea/coaching/services.py autocrea/accounts/access.py autocrea/reporting
+	$(BIN)/djlint autocrea/templates --lint
+	$(BIN)/python scripts/check_translations.py
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var

@@ -1,0 +1,17 @@
+"""Write the append-only audit trail (ids and actions only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autocrea.accounts.models import AuditEvent
+
+
+def record(*, user: Any, action: str, obj: Any) -> None:
+    """Append who did `action` on `obj`."""
+    AuditEvent.objects.create(
+        user_id_ref=getattr(user, "pk", None),
+        action=action,
+        object_type=type(obj).__name__.lower(),
+        object_id=getattr(obj, "pk", None),
+    )

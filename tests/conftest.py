@@ -1,0 +1,71 @@
+"""The shared cast: six partners and one user per role, from the same personas as the demo data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import pytest
+
+from autocrea.accounts.models import Role, User
+from autocrea.demo.personas import ensure_accounts, ensure_partners
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def partners(db: Any) -> dict[str, Any]:
+    return ensure_partners()
+
+
+@pytest.fixture
+def cast(db: Any) -> dict[str, User]:
+    """Every demo account, plus a second job seeker and a user without a role."""
+    users = ensure_accounts(PASSWORD)
+    users["jobseeker-b"] = User.objects.create_user("jobseeker-b", password=PASSWORD, role=Role.JOBSEEKER)
+    users["nobody"] = User.objects.create_user("nobody", password=PASSWORD)
+    return users
+
+
+@pytest.fixture
+def counsellor(cast: dict[str, User]) -> User:
+    return cast["demo-counsellor"]
+
+
+@pytest.fixture
+def coach(cast: dict[str, User]) -> User:
+    return cast["demo-coach-credal"]
+
+
+@pytest.fixture
+def other_coach(cast: dict[str, User]) -> User:
+    return cast["demo-coach-microstart"]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Skip browser tests without Chromium, except in CI where a skip would hide a failure."""
+    if chromium_path() or os.environ.get("AUTOCREA_REQUIRE_BROWSER"):
+        pass
+    else:
+        skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; the suite checks behaviour, not hashing cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
