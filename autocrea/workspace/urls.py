@@ -1,8 +1,16 @@
+"""Staff workspace URLs, one module per slice so that each slice owns its routes."""
+
 from django.urls import path
 
+from autocrea.workspace.urls_export import urlpatterns as export_urls
+from autocrea.workspace.urls_funnel import urlpatterns as funnel_urls
+from autocrea.workspace.urls_partner import urlpatterns as partner_urls
 from autocrea.workspace.views import home
 
 app_name = "workspace"
 urlpatterns = [
     path("", home.home, name="home"),
+    *funnel_urls,
+    *partner_urls,
+    *export_urls,
 ]

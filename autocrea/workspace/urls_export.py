@@ -1,0 +1,3 @@
+"""Workspace URLs (export slice)."""
+
+urlpatterns: list = []

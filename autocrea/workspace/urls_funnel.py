@@ -1,0 +1,3 @@
+"""Workspace URLs (funnel slice)."""
+
+urlpatterns: list = []

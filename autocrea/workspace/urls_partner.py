@@ -1,0 +1,3 @@
+"""Workspace URLs (partner slice)."""
+
+urlpatterns: list = []
