@@ -32,9 +32,11 @@ from autocrea.pathways.steps import GUIDED_STEPS, Step
 from autocrea.reference.models import BarrierCode
 
 
-def _ensure_guided(trajectory: Trajectory) -> None:
-    if trajectory.current_step not in GUIDED_STEPS:
+def _ensure_guided(trajectory: Trajectory) -> int:
+    """Refuse unless a partner accompanies the person now; return that partner's id."""
+    if trajectory.current_step not in GUIDED_STEPS or trajectory.partner_id is None:
         raise PathwayError(_("This person is not being accompanied by a partner at the moment."))
+    return trajectory.partner_id
 
 
 def _touch(trajectory: Trajectory) -> None:
@@ -61,7 +63,7 @@ def record_diagnostic(
     trajectory = pathways.start_accompaniment(trajectory=trajectory, by=by, on=on, version=version)
     diagnostic = Diagnostic.objects.create(
         trajectory=trajectory,
-        partner_id=trajectory.partner_id,
+        partner_id=_ensure_guided(trajectory),
         done_on=on,
         maturity=maturity,
         viability=viability,
@@ -119,11 +121,11 @@ def record_individual_session(
 ) -> CoachingSession:
     """Record an individual coaching session with its attendance."""
     _ensure_can(by, "record_coaching", trajectory)
-    _ensure_guided(trajectory)
+    partner_id = _ensure_guided(trajectory)
     if duration_minutes <= 0 or duration_minutes > 8 * 60:
         raise PathwayError(_("Give a duration between 1 minute and 8 hours."))
     session = CoachingSession.objects.create(
-        partner_id=trajectory.partner_id,
+        partner_id=partner_id,
         kind=SessionKind.INDIVIDUAL,
         topic=topic,
         starts_at=starts_at,

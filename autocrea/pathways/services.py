@@ -328,6 +328,7 @@ def record_exit(
     elif kind.evidence_hint == "enterprise_number":
         raise PathwayError(_("Give the enterprise number (BCE/KBO) of the business created."))
     partner_id = trajectory.partner_id
+    assert partner_id is not None  # guided steps always have a partner (database constraint)
     trajectory = _move(trajectory, Step.EXIT, on=on, by=by, channel=Channel.PARTNER, extra_fields={"exit_kind": kind})
     exit_row = Exit.objects.create(
         trajectory=trajectory,
