@@ -122,7 +122,9 @@ TIME_ZONE = "Europe/Brussels"
 FORMAT_MODULE_PATH = ["autocrea.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Development serves static files from the finders; production from collectstatic's STATIC_ROOT.
+STATIC_ROOT = None if DEVELOPMENT else Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
+WHITENOISE_USE_FINDERS = DEVELOPMENT
 STATICFILES_DIRS = [BASE_DIR / "autocrea" / "static"]
 
 # Sessions: idle timeout (refreshed on each request) and browser-close expiry.
