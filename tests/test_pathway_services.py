@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from autocrea.pathways import services
 from autocrea.pathways.models import Exit, StepLog, Trajectory
@@ -15,6 +15,26 @@ from autocrea.reference.models import ExitKind
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the refusal messages in English (the catalogues translate them on screen)."""
+    with translation.override("en"):
+        yield
+
+
+def test_refusals_are_translated_in_french_and_dutch(counsellor):
+    t = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    for lang, expected in (("fr", "futur"), ("nl", "toekomst")):
+        with translation.override(lang), pytest.raises(PathwayError) as err:
+            services.record_information(
+                trajectory=t,
+                by=counsellor,
+                channel=Channel.COUNTER,
+                on=timezone.localdate() + datetime.timedelta(days=2),
+            )
+        assert expected in err.value.message.lower(), err.value.message
 
 
 def test_a_trajectory_walks_the_whole_backbone(counsellor, coach, partners):

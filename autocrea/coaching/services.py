@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,15 @@ def _ensure_guided(trajectory: Trajectory) -> int:
 
 
 def _touch(trajectory: Trajectory) -> None:
-    Trajectory.objects.filter(pk=trajectory.pk).update(last_activity_at=timezone.now())
+    # Bump the version like every pathway service: a second submit of the same form is then refused as stale.
+    Trajectory.objects.filter(pk=trajectory.pk).update(last_activity_at=timezone.now(), version=F("version") + 1)
+
+
+def _locked_guided(trajectory: Trajectory, version: int | None) -> Trajectory:
+    """Re-read the trajectory under a row lock, refuse a stale version, and check a partner accompanies it."""
+    fresh = pathways._locked(trajectory, version)
+    _ensure_guided(fresh)
+    return fresh
 
 
 @transaction.atomic
@@ -77,11 +86,17 @@ def record_diagnostic(
 
 @transaction.atomic
 def assess_skills(
-    *, trajectory: Trajectory, by: Any, on: datetime.date, scores: dict[str, int], is_baseline: bool = False
+    *,
+    trajectory: Trajectory,
+    by: Any,
+    on: datetime.date,
+    scores: dict[str, int],
+    is_baseline: bool = False,
+    version: int | None = None,
 ) -> SkillAssessment:
     """Record a skills assessment on the 1–4 scale."""
     _ensure_can(by, "record_coaching", trajectory)
-    _ensure_guided(trajectory)
+    trajectory = _locked_guided(trajectory, version)
     if set(scores) != set(SKILLS) or any(not 1 <= int(v) <= 4 for v in scores.values()):
         raise PathwayError(_("Give every skill a score from 1 to 4."))
     assessment = SkillAssessment.objects.create(
@@ -93,11 +108,18 @@ def assess_skills(
 
 @transaction.atomic
 def add_action(
-    *, trajectory: Trajectory, by: Any, goal_title: str, title: str, owner: str, due_on: datetime.date
+    *,
+    trajectory: Trajectory,
+    by: Any,
+    goal_title: str,
+    title: str,
+    owner: str,
+    due_on: datetime.date,
+    version: int | None = None,
 ) -> Action:
     """Add an action under a goal of the action plan (the goal is created when new)."""
     _ensure_can(by, "record_coaching", trajectory)
-    _ensure_guided(trajectory)
+    trajectory = _locked_guided(trajectory, version)
     if not goal_title.strip() or not title.strip():
         raise PathwayError(_("Give the goal and the action."))
     goal, _created = Goal.objects.get_or_create(trajectory=trajectory, title=goal_title.strip())
@@ -118,9 +140,11 @@ def record_individual_session(
     topic: str,
     notes: str = "",
     attended: bool = True,
+    version: int | None = None,
 ) -> CoachingSession:
     """Record an individual coaching session with its attendance."""
     _ensure_can(by, "record_coaching", trajectory)
+    trajectory = _locked_guided(trajectory, version)
     partner_id = _ensure_guided(trajectory)
     if duration_minutes <= 0 or duration_minutes > 8 * 60:
         raise PathwayError(_("Give a duration between 1 minute and 8 hours."))
@@ -150,10 +174,11 @@ def record_milestone(
     on: datetime.date,
     enterprise_number: str = "",
     details: str = "",
+    version: int | None = None,
 ) -> Milestone:
     """Record a project milestone; an enterprise registration needs a valid BCE/KBO number."""
     _ensure_can(by, "record_coaching", trajectory)
-    _ensure_guided(trajectory)
+    trajectory = _locked_guided(trajectory, version)
     if on > timezone.localdate():
         raise PathwayError(_("The date cannot be in the future."))
     if kind not in MilestoneKind.values:
@@ -182,10 +207,11 @@ def record_viability_test(
     ends_on: datetime.date,
     revenue: Decimal | None = None,
     decision: str = "",
+    version: int | None = None,
 ) -> ViabilityTest:
     """Record a viability test (activity test, on-site test) with its revenue and final decision."""
     _ensure_can(by, "record_coaching", trajectory)
-    _ensure_guided(trajectory)
+    trajectory = _locked_guided(trajectory, version)
     if ends_on < starts_on:
         raise PathwayError(_("The end date cannot be before the start date."))
     if revenue is not None and revenue < 0:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from autocrea.accounts.models import Role, User
 from autocrea.partners.models import Partner
+from autocrea.reference.models import BusinessSector
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def ensure_partners() -> dict[str, Partner]:
                 "active": True,
             },
         )
-        partner.sectors.set(spec.sectors)
+        partner.sectors.set(BusinessSector.objects.filter(code__in=spec.sectors))
         result[spec.slug] = partner
     return result
 

@@ -35,6 +35,22 @@ def style_widget(field: forms.Field, has_error: bool = False) -> None:
     widget.attrs["class"] = css
 
 
+def _mark_errors(form: forms.BaseForm) -> None:
+    """Give the widgets of fields in error the GOV.UK error class and aria-invalid."""
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            css = widget.attrs.get("class", "")
+            base = css.split(" ")[0]
+            if base in {"govuk-input", "govuk-select", "govuk-textarea"}:
+                widget.attrs["class"] = f"{css} {base}--error"
+            widget.attrs["aria-invalid"] = "true"
+            # Screen readers announce the hint and the error with the field (ids from forms/govuk_field.html).
+            bound = form[name]
+            described = [f"{bound.auto_id}_helptext"] if form.fields[name].help_text else []
+            widget.attrs["aria-describedby"] = " ".join([*described, f"{bound.auto_id}-error"])
+
+
 class GovukForm(forms.Form):
     """A form whose widgets carry GOV.UK classes and error states."""
 
@@ -45,13 +61,7 @@ class GovukForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                cls = widget.attrs.get("class", "")
-                if cls in {"govuk-input", "govuk-select", "govuk-textarea"}:
-                    widget.attrs["class"] = f"{cls} {cls}--error"
-                widget.attrs["aria-invalid"] = "true"
+        _mark_errors(self)
 
 
 class GovukModelForm(forms.ModelForm):
@@ -62,4 +72,6 @@ class GovukModelForm(forms.ModelForm):
         for field in self.fields.values():
             style_widget(field)
 
-    full_clean = GovukForm.full_clean  # type: ignore[assignment]
+    def full_clean(self) -> None:
+        super().full_clean()
+        _mark_errors(self)

@@ -97,7 +97,7 @@ class Trajectory(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(current_step__in=[s.value for s in GUIDED_STEPS]) | Q(partner__isnull=False),
+                condition=~Q(current_step__in=sorted(s.value for s in GUIDED_STEPS)) | Q(partner__isnull=False),
                 name="guided_trajectory_has_partner",
             ),
             models.CheckConstraint(

@@ -32,7 +32,7 @@ from autocrea.pathways.models import (
     StepLog,
     Trajectory,
 )
-from autocrea.pathways.steps import CLOSED_STEPS, Channel, PathwayError, Step, check_transition
+from autocrea.pathways.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, PathwayError, Step, check_transition
 from autocrea.reference.models import BusinessSector, ExitKind
 
 FOLLOW_UP_DELAY_DAYS = 183  # about six months after the exit
@@ -188,6 +188,10 @@ def record_decision(
     """Record the person's decision; not going ahead is a respected outcome that stops the trajectory."""
     _ensure_can(by, "record_decision", trajectory)
     trajectory = _locked(trajectory, version)
+    if trajectory.current_step not in {Step.INTEREST, Step.INFORMATION, Step.DECISION}:
+        # Once oriented, not going ahead goes through stop(), which ends the orientation and clears the
+        # partner; a decision here would leave the partner seeing a stopped person's file.
+        raise PathwayError(_("The decision was already recorded for this person."))
     if reason not in DecisionReason.values:
         raise PathwayError(_("Choose a reason for the decision."))
     if go_ahead != (reason == DecisionReason.GO):
@@ -216,6 +220,13 @@ def orient(
     """Record the partner the person chose; the partner then accepts, declines or waitlists."""
     _ensure_can(by, "orient", trajectory)
     trajectory = _locked(trajectory, version)
+    # Refuse before writing: from a guided or exited step the accepted orientation is still live, so
+    # creating another would fail on the database constraint instead of giving a refusal.
+    if trajectory.current_step in GUIDED_STEPS:
+        # A guided person changes partner through reorient(), which ends the accepted orientation first.
+        raise PathwayError(_("This person already has a partner: re-orient them to another partner instead."))
+    if trajectory.current_step != Step.ORIENTATION:
+        check_transition(trajectory.current_step, Step.ORIENTATION, reason)
     if not partner.active:
         raise PathwayError(_("This partner does not take new people at the moment."))
     if trajectory.current_step == Step.ORIENTATION:
