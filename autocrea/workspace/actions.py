@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -29,24 +29,38 @@ class ActionLink:
 
 ACTIONS: tuple[ActionLink, ...] = (
     ActionLink("information", _("Record the information received"), "record_information", frozenset({Step.INTEREST})),
-    ActionLink("decision", _("Record the decision"), "record_decision",
-               frozenset({Step.INTEREST, Step.INFORMATION})),
+    ActionLink("decision", _("Record the decision"), "record_decision", frozenset({Step.INTEREST, Step.INFORMATION})),
     ActionLink("orient", _("Record the partner chosen"), "orient", frozenset({Step.DECISION, Step.ORIENTATION})),
     ActionLink("answer", _("Answer the orientation"), "answer_orientation", frozenset({Step.ORIENTATION})),
     ActionLink("diagnostic", _("Record the diagnostic"), "record_diagnostic", frozenset({Step.DIAGNOSTIC})),
-    ActionLink("session_add", _("Record an individual session"), "record_coaching",
-               frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT})),
-    ActionLink("action_add", _("Add to the action plan"), "record_coaching",
-               frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT})),
+    ActionLink(
+        "session_add",
+        _("Record an individual session"),
+        "record_coaching",
+        frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT}),
+    ),
+    ActionLink(
+        "action_add", _("Add to the action plan"), "record_coaching", frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT})
+    ),
     ActionLink("milestone_add", _("Record a milestone"), "record_coaching", frozenset({Step.ACCOMPANIMENT})),
     ActionLink("viability_add", _("Record a viability test"), "record_coaching", frozenset({Step.ACCOMPANIMENT})),
     ActionLink("skills", _("Re-assess skills"), "record_coaching", frozenset({Step.ACCOMPANIMENT})),
     ActionLink("exit", _("Record the exit"), "record_exit", frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT})),
     ActionLink("follow_up", _("Record the follow-up"), "record_follow_up", frozenset({Step.EXIT})),
-    ActionLink("reorient", _("Re-orient to another partner"), "reorient",
-               frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT}), secondary=True),
-    ActionLink("stop", _("Record that the person does not go ahead"), "stop",
-               frozenset({Step.INTEREST, Step.INFORMATION, Step.DECISION, Step.ORIENTATION}), secondary=True),
+    ActionLink(
+        "reorient",
+        _("Re-orient to another partner"),
+        "reorient",
+        frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT}),
+        secondary=True,
+    ),
+    ActionLink(
+        "stop",
+        _("Record that the person does not go ahead"),
+        "stop",
+        frozenset({Step.INTEREST, Step.INFORMATION, Step.DECISION, Step.ORIENTATION}),
+        secondary=True,
+    ),
     ActionLink("reopen", _("Reopen"), "reopen", frozenset({Step.STOPPED, Step.EXIT}), secondary=True),
 )
 
@@ -59,9 +73,6 @@ def available_actions(user: Any, trajectory: Trajectory) -> list[dict[str, Any]]
             continue
         if action.permission == "reopen" and trajectory.current_step == Step.STOPPED and user.role != "counsellor":
             continue
-        try:
-            url = reverse(f"workspace:{action.url_name}", args=[trajectory.pk])
-        except NoReverseMatch:  # a slice not built yet
-            continue
+        url = reverse(f"workspace:{action.url_name}", args=[trajectory.pk])
         result.append({"url": url, "label": action.label, "secondary": action.secondary})
     return result

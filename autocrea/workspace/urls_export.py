@@ -1,3 +1,9 @@
 """Workspace URLs (export slice)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from autocrea.workspace.views import export
+
+urlpatterns = [
+    path("export/trajectories.<str:fmt>", export.trajectories, name="export"),
+]

@@ -1,8 +1,22 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from autocrea.accounts.access import trajectories_for
+from autocrea.accounts.models import PARTNER_ROLES
+from autocrea.pathways.steps import Step
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/home.html")
+    context = {}
+    if request.user.role in PARTNER_ROLES:
+        # One grouped query over the partner's own scope: the number of people at each step.
+        counts = dict(trajectories_for(request.user).values_list("current_step").annotate(n=Count("id")).order_by())
+        context["step_counts"] = [
+            {"step": step.value, "label": step.label, "count": counts[step.value]}
+            for step in Step
+            if counts.get(step.value)
+        ]
+    return render(request, "workspace/home.html", context)

@@ -1,0 +1,347 @@
+"""The partner's screens for one trajectory: answer, diagnostic, plan, sessions, milestones, exit, follow-up.
+
+Every view is the same shape (views/base.trajectory_action): access helper → form → one service call
+→ message → redirect. `partner_panel_context` gathers what the partner panel of the trajectory page shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from autocrea.accounts.access import trajectories_for
+from autocrea.coaching import services as coaching
+from autocrea.coaching.models import SKILLS, Action, SessionAttendance, SessionKind, SkillAssessment
+from autocrea.pathways import services as pathways
+from autocrea.pathways.models import Trajectory
+from autocrea.workspace import forms_partner as forms
+from autocrea.workspace.views.base import trajectory_action
+
+
+def _staff_page(view: Any) -> Any:
+    return login_required(require_http_methods(["GET", "POST"])(view))
+
+
+def _leave_if_out_of_scope(request: HttpRequest, pk: int, response: HttpResponse) -> HttpResponse:
+    """After a decline or a re-orientation the partner no longer sees the file: go to the list instead."""
+    if response.status_code != 302 or trajectories_for(request.user).filter(pk=pk).exists():
+        return response
+    try:
+        return redirect(reverse("workspace:trajectories"))
+    except NoReverseMatch:  # the list slice is not built yet
+        return redirect(reverse("workspace:home"))
+
+
+@_staff_page
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return pathways.answer_orientation(
+            trajectory=trajectory,
+            by=request.user,
+            answer=data["answer"],
+            on=data["on"],
+            reason=data["reason"],
+            version=data["version"],
+        )
+
+    response = trajectory_action(
+        request,
+        pk,
+        action="answer_orientation",
+        form_class=forms.AnswerForm,
+        title=_("Answer the orientation"),
+        intro=_("The person chose your organisation. Accept, decline or put them on the waiting list."),
+        perform=perform,
+        success=_("Your answer is recorded."),
+    )
+    return _leave_if_out_of_scope(request, pk, response)
+
+
+@_staff_page
+def diagnostic(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.record_diagnostic(
+            trajectory=trajectory,
+            by=request.user,
+            on=data["on"],
+            barriers=data["barriers"],
+            maturity=data["maturity"],
+            viability=data["viability"],
+            skills={name: data[name] for name in SKILLS},
+            notes=data["notes"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_diagnostic",
+        form_class=forms.DiagnosticForm,
+        title=_("Record the diagnostic"),
+        intro=_("Saving the diagnostic starts the accompaniment."),
+        perform=perform,
+        success=_("The diagnostic is recorded and the accompaniment has started."),
+    )
+
+
+@_staff_page
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.add_action(
+            trajectory=trajectory,
+            by=request.user,
+            goal_title=data["goal_title"],
+            title=data["title"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_coaching",
+        form_class=forms.ActionForm,
+        title=_("Add to the action plan"),
+        perform=perform,
+        success=_("The action is added to the plan."),
+    )
+
+
+@_staff_page
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.record_individual_session(
+            trajectory=trajectory,
+            by=request.user,
+            starts_at=data["starts_at"],
+            duration_minutes=data["duration"],
+            mode=data["mode"],
+            topic=data["topic"],
+            notes=data["notes"],
+            attended=data["attended"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_coaching",
+        form_class=forms.SessionForm,
+        title=_("Record an individual session"),
+        perform=perform,
+        success=_("The session is recorded."),
+    )
+
+
+@_staff_page
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.record_milestone(
+            trajectory=trajectory,
+            by=request.user,
+            kind=data["kind"],
+            on=data["on"],
+            enterprise_number=data["enterprise_number"],
+            details=data["details"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_coaching",
+        form_class=forms.MilestoneForm,
+        title=_("Record a milestone"),
+        perform=perform,
+        success=_("The milestone is recorded."),
+    )
+
+
+@_staff_page
+def viability_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.record_viability_test(
+            trajectory=trajectory,
+            by=request.user,
+            kind=data["kind"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            revenue=data["revenue"],
+            decision=data["decision"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_coaching",
+        form_class=forms.ViabilityTestForm,
+        title=_("Record a viability test"),
+        intro=_("An activity test in a cooperative, an on-site test or a Tremplin-indépendants period."),
+        perform=perform,
+        success=_("The viability test is recorded."),
+    )
+
+
+@_staff_page
+def skills(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.assess_skills(
+            trajectory=trajectory,
+            by=request.user,
+            on=data["on"],
+            scores={name: data[name] for name in SKILLS},
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_coaching",
+        form_class=forms.SkillsForm,
+        title=_("Re-assess skills"),
+        intro=_("Use the same scale as the diagnostic, so that progress shows."),
+        perform=perform,
+        success=_("The skills assessment is recorded."),
+    )
+
+
+@_staff_page
+def exit_(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return pathways.record_exit(
+            trajectory=trajectory,
+            by=request.user,
+            kind=data["kind"],
+            on=data["on"],
+            enterprise_number=data["enterprise_number"],
+            evidence=data["evidence"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_exit",
+        form_class=forms.ExitForm,
+        title=_("Record the exit"),
+        perform=perform,
+        success=_("The exit is recorded. The follow-up is due six months after the exit date."),
+    )
+
+
+@_staff_page
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return pathways.record_follow_up(
+            trajectory=trajectory,
+            by=request.user,
+            on=data["on"],
+            responded=data["responded"],
+            situation=data["situation"],
+            improved=data["improved_value"],
+            source=data["source"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_follow_up",
+        form_class=forms.FollowUpForm,
+        title=_("Record the follow-up"),
+        intro=_("Six months after the exit: what is the person doing now? If they did not answer, record it as such."),
+        perform=perform,
+        success=_("The follow-up is recorded."),
+    )
+
+
+@_staff_page
+def reorient(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return pathways.reorient(
+            trajectory=trajectory,
+            partner=data["partner"],
+            by=request.user,
+            channel=data.get("channel") or "partner",
+            on=data["on"],
+            reason=data["reason"],
+            chosen_by_person=data["chosen_by_person"],
+            version=data["version"],
+        )
+
+    response = trajectory_action(
+        request,
+        pk,
+        action="reorient",
+        form_class=forms.ReorientForm,
+        form_kwargs={"user": request.user},
+        title=_("Re-orient to another partner"),
+        intro=_("The history with the current partner is kept. The new partner will accept, decline or waitlist."),
+        perform=perform,
+        success=_("The re-orientation is recorded."),
+    )
+    return _leave_if_out_of_scope(request, pk, response)
+
+
+def _signed(number: int) -> str:
+    return f"+{number}" if number > 0 else (f"−{-number}" if number < 0 else "0")
+
+
+def partner_panel_context(trajectory: Trajectory) -> dict[str, Any]:
+    """Return what the partner panel shows, in a fixed number of queries whatever the amount of data.
+
+    Diagnostics and sessions carry coaching notes: only those of the trajectory's current partner are shown.
+    """
+    diagnostic = (
+        trajectory.diagnostics.filter(partner_id=trajectory.partner_id)
+        .prefetch_related("barriers")
+        .order_by("-done_on", "-id")
+        .first()
+    )
+    assessments = list(SkillAssessment.objects.filter(trajectory=trajectory).order_by("assessed_on", "id"))
+    baseline = next((a for a in reversed(assessments) if a.is_baseline), assessments[0] if assessments else None)
+    latest = assessments[-1] if assessments and assessments[-1] is not baseline else None
+    skill_rows = []
+    if baseline is not None:
+        for name in SKILLS:
+            before = getattr(baseline, name)
+            after = getattr(latest, name) if latest else None
+            skill_rows.append(
+                {
+                    "label": SkillAssessment._meta.get_field(name).verbose_name,
+                    "baseline": before,
+                    "latest": after,
+                    "change": None if after is None else after - before,
+                    "change_label": "" if after is None else _signed(after - before),
+                }
+            )
+    goals = trajectory.goals.prefetch_related(Prefetch("actions", queryset=Action.objects.order_by("due_on", "id")))
+    attendances = (
+        SessionAttendance.objects.filter(
+            trajectory=trajectory, session__partner_id=trajectory.partner_id, session__kind=SessionKind.INDIVIDUAL
+        )
+        .select_related("session")
+        .order_by("-session__starts_at")
+    )
+    return {
+        "trajectory": trajectory,
+        "diagnostic": diagnostic,
+        "baseline": baseline,
+        "latest": latest,
+        "skill_rows": skill_rows,
+        "goals": list(goals),
+        "attendances": list(attendances),
+        "milestones": list(trajectory.milestones.order_by("reached_on", "id")),
+        "viability_tests": list(trajectory.viability_tests.order_by("starts_on", "id")),
+        "today": timezone.localdate(),
+    }
