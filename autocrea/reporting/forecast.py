@@ -1,0 +1,136 @@
+"""Forecast of the guided count at the programme's end, from the funnel's observed conversion rates.
+
+expected = guided so far + Σ over funnel steps (open trajectories at the step × P(guided | reached the
+step)) + new entrants (recent interest rate × days left × P(guided | interest)). The band is a normal
+approximation whose variance adds the binomial noise of each conversion, the Poisson noise of the
+inflow, and the sampling error of every estimated rate (delta method): deterministic, no random draw.
+Method and assumptions: docs/kpis.md, "Forecast of the guided count".
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from statistics import NormalDist
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+
+from autocrea.pathways.models import Trajectory
+from autocrea.pathways.steps import Step
+from autocrea.reporting.kpis import DaysBetween, base_queryset, median_days, programme_window
+
+INFLOW_WINDOW_DAYS = 183  # the last six months set the recent interest rate
+PIPELINE_STEPS = [
+    (Step.INTEREST, "interest_on"),
+    (Step.INFORMATION, "information_on"),
+    (Step.DECISION, "decision_on"),
+    (Step.ORIENTATION, "orientation_on"),
+]
+_NORMAL = NormalDist()
+
+
+def conversion_to_guided(*, qs: QuerySet[Trajectory], field: str) -> tuple[float | None, int, int]:
+    """Return (rate, guided, resolved) for people who reached the step dated by `field`.
+
+    Only resolved trajectories count (guided, or stopped): the ones still in the funnel have not
+    failed yet. People guided before they reached this step again (re-orientation) are left out.
+    """
+    reached = Q(**{f"{field}__isnull": False}) & (Q(guided_on__isnull=True) | Q(guided_on__gte=F(field)))
+    row = qs.filter(reached).aggregate(
+        guided=Count("pk", filter=Q(guided_on__isnull=False)),
+        resolved=Count("pk", filter=Q(guided_on__isnull=False) | Q(current_step=Step.STOPPED)),
+    )
+    guided, resolved = int(row["guided"]), int(row["resolved"])
+    return (guided / resolved if resolved else None), guided, resolved
+
+
+def forecast_guided(
+    *, queryset: QuerySet[Trajectory] | None, partner_id: int | None, today: datetime.date
+) -> dict[str, Any]:
+    """Return the expected guided count at the programme's end with 80 % and 95 % bands."""
+    programme_start, programme_end = programme_window()
+    qs = base_queryset(queryset=queryset, partner_id=partner_id)
+    guided_so_far = qs.filter(guided_on__gte=programme_start, guided_on__lte=min(today, programme_end)).count()
+    days_left = max(0, (programme_end - today).days)
+    open_at = dict(
+        qs.filter(guided_on__isnull=True, current_step__in=[s for s, _ in PIPELINE_STEPS])
+        .values("current_step")
+        .annotate(n=Count("pk"))
+        .values_list("current_step", "n")
+    )
+    expected = float(guided_so_far)
+    variance = 0.0
+    pipeline = []
+    for step, field in PIPELINE_STEPS:
+        n = int(open_at.get(step, 0)) if days_left else 0
+        rate, _guided, resolved = conversion_to_guided(qs=qs, field=field)
+        p = rate or 0.0
+        expected += n * p
+        if resolved:
+            variance += n * p * (1 - p) + n * n * p * (1 - p) / resolved
+        pipeline.append(
+            {
+                "step": str(step),
+                "open": n,
+                "conversion_to_guided": rate,
+                "based_on_resolved": resolved,
+                "expected_guided": n * p,
+            }
+        )
+
+    inflow: dict[str, Any] = {"included": partner_id is None and days_left > 0}
+    if inflow["included"]:
+        window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
+        arrivals = qs.filter(interest_on__gte=window_start, interest_on__lte=today).count()
+        # New entrants need time to reach a partner: only those arriving early enough are counted.
+        lag, _n = median_days(qs=qs, days=DaysBetween("guided_on", "interest_on"), rows=Q(guided_on__isnull=False))
+        effective_days = max(0.0, days_left - (lag or 0.0))
+        scale = effective_days / INFLOW_WINDOW_DAYS
+        rate, _guided, resolved = conversion_to_guided(qs=qs, field="interest_on")
+        p = rate or 0.0
+        mean_arrivals = arrivals * scale
+        var_arrivals = arrivals * scale * scale
+        var_p = p * (1 - p) / resolved if resolved else 0.0
+        expected += mean_arrivals * p
+        variance += mean_arrivals * p + mean_arrivals**2 * var_p + p * p * var_arrivals + var_arrivals * var_p
+        inflow.update(
+            {
+                "interests_in_window": arrivals,
+                "window_days": INFLOW_WINDOW_DAYS,
+                "median_days_interest_to_guided": lag,
+                "days_for_new_entrants": effective_days,
+                "expected_interests": mean_arrivals,
+                "conversion_to_guided": rate,
+                "expected_guided": mean_arrivals * p,
+            }
+        )
+    sd = math.sqrt(variance)
+    target = int(str(settings.PROGRAMME["target_guided"]))
+    return {
+        "method": "pipeline × conversion + inflow; normal approximation (binomial, Poisson and rate errors)",
+        "as_of": today.isoformat(),
+        "programme_end": programme_end.isoformat(),
+        "target": target,
+        "guided_so_far": guided_so_far,
+        "pipeline": pipeline,
+        "inflow": inflow,
+        "expected_guided_at_end": expected,
+        "sd": sd,
+        "band_80": _band(expected, sd, 0.80, floor=guided_so_far),
+        "band_95": _band(expected, sd, 0.95, floor=guided_so_far),
+        "probability_target_met": _probability_at_least(target, expected, sd),
+    }
+
+
+def _band(mean: float, sd: float, level: float, *, floor: int) -> list[float]:
+    z = _NORMAL.inv_cdf(0.5 + level / 2)
+    return [max(float(floor), mean - z * sd), mean + z * sd]
+
+
+def _probability_at_least(target: int, mean: float, sd: float) -> float:
+    if sd == 0:
+        return 1.0 if mean >= target else 0.0
+    # Continuity correction: the count is an integer.
+    return 1 - _NORMAL.cdf((target - 0.5 - mean) / sd)

@@ -1,0 +1,471 @@
+"""The figures the programme lives by, computed in the database (definitions: docs/kpis.md).
+
+Every function is a pure read: keyword-only, typed, returning JSON-serialisable dicts. Counts and
+rates are aggregates over the trajectory table, whose current step, partner and key dates are kept
+up to date by pathways.services (performance.md trap 5); nothing loops over trajectories in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from statistics import NormalDist
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.utils import timezone
+
+from autocrea.partners.models import Partner
+from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
+from autocrea.pathways.steps import Step
+from autocrea.reporting import disclosure
+
+Z95 = NormalDist().inv_cdf(0.975)
+EXITED_STEPS = [Step.EXIT.value, Step.FOLLOW_UP.value]
+# The backbone's dated steps in order; "guided" is the diagnostic step (the partner accepted).
+FUNNEL = [
+    ("interest", "interest_on"),
+    ("information", "information_on"),
+    ("decision", "decision_on"),
+    ("orientation", "orientation_on"),
+    ("guided", "guided_on"),
+    ("accompaniment", "accompaniment_on"),
+    ("exit", "exit_on"),
+    ("follow_up", "follow_up_on"),
+]
+DIMENSIONS = ("gender", "age_band", "education_level", "contact_language", "commune", "unemployment_band", "barrier")
+
+
+# ---------------------------------------------------------------- database helpers
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end` as an integer (never an interval: performance.md trap 2)."""
+
+    output_field = IntegerField()
+    arg_joiner = " - "
+    template = "(%(expressions)s)"  # PostgreSQL: date - date is an integer number of days
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(JULIANDAY(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - JULIANDAY(",
+            **extra_context,
+        )
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median (interpolates between the two middle values, like statistics.median)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _year(field: str) -> Cast:
+    # ExtractYear is numeric on PostgreSQL: grouping on it spills to disk (performance.md trap 2).
+    return Cast(ExtractYear(field), IntegerField())
+
+
+def _yyyymmdd(field: str) -> Expression:
+    """The date as the integer YYYYMMDD: differences // 10000 are whole years (ages, seniority)."""
+    return (
+        Cast(ExtractYear(field), IntegerField()) * 10000
+        + Cast(ExtractMonth(field), IntegerField()) * 100
+        + Cast(ExtractDay(field), IntegerField())
+    )
+
+
+def resolve_period(
+    *, start: datetime.date | None, end: datetime.date | None, today: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """Return (start, end, today), defaulting to the programme's dates (settings.PROGRAMME) and today."""
+    programme_start, programme_end = programme_window()
+    start = start or programme_start
+    end = end or programme_end
+    if start > end:
+        raise ValueError("The period starts after it ends.")
+    return start, end, today or timezone.localdate()
+
+
+def programme_window() -> tuple[datetime.date, datetime.date]:
+    return (
+        datetime.date.fromisoformat(str(settings.PROGRAMME["start"])),
+        datetime.date.fromisoformat(str(settings.PROGRAMME["end"])),
+    )
+
+
+def base_queryset(*, queryset: QuerySet[Trajectory] | None, partner_id: int | None) -> QuerySet[Trajectory]:
+    """Return the trajectories the figures are computed on: the caller's scope, then the partner holding them."""
+    qs = queryset if queryset is not None else Trajectory.objects.all()
+    if partner_id is not None:
+        qs = qs.filter(partner_id=partner_id)
+    return qs
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def wilson_interval(successes: int, trials: int, *, z: float = Z95) -> tuple[float, float] | None:
+    """Return the Wilson score interval of a proportion (sound for small groups and rates near 0 or 1)."""
+    if trials <= 0:
+        return None
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _exited_in(start: datetime.date, end: datetime.date) -> Q:
+    # A reopened trajectory is back in accompaniment with exit_on cleared: its voided exit is not counted.
+    return Q(current_step__in=EXITED_STEPS, exit_on__gte=start, exit_on__lte=end)
+
+
+def _exit_aggregates() -> dict[str, Count]:
+    return {
+        "n_exits": Count("pk"),
+        "n_positive": Count("pk", filter=Q(exit_kind__is_positive=True)),
+        "n_job_creation": Count("pk", filter=Q(exit_kind__is_job_creation=True)),
+    }
+
+
+def _exit_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    exits, positive, job = int(row["n_exits"]), int(row["n_positive"]), int(row["n_job_creation"])
+    return {
+        "exits": exits,
+        "positive": positive,
+        "job_creation": job,
+        "positive_rate": _rate(positive, exits),
+        "job_creation_rate": _rate(job, exits),
+    }
+
+
+# ---------------------------------------------------------------- the figures
+
+
+def guided_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Return the guided count in the period, per partner holding the trajectory."""
+    guided = qs.filter(guided_on__gte=start, guided_on__lte=end)
+    by_partner = guided.values("partner__slug").annotate(n=Count("pk")).order_by("partner__slug")
+    return {
+        "count": guided.count(),
+        "by_partner": [{"partner": r["partner__slug"], "guided": r["n"]} for r in by_partner],
+    }
+
+
+def target_figures(*, qs: QuerySet[Trajectory]) -> dict[str, Any]:
+    """Return the guided count over the programme window against the target."""
+    programme_start, programme_end = programme_window()
+    target = int(str(settings.PROGRAMME["target_guided"]))
+    guided = guided_figures(qs=qs, start=programme_start, end=programme_end)
+    return {
+        "target": target,
+        "programme_start": programme_start.isoformat(),
+        "programme_end": programme_end.isoformat(),
+        "guided": guided["count"],
+        "share_of_target": _rate(guided["count"], target),
+        "remaining": max(0, target - guided["count"]),
+        "by_partner": guided["by_partner"],
+    }
+
+
+def exit_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Return exits in the period with positive and job-creation rates: overall, per partner, year and cohort."""
+    exits = qs.filter(_exited_in(start, end))
+    overall = _exit_row(exits.aggregate(**_exit_aggregates()))
+
+    def grouped(key: Any, name: str) -> list[dict[str, Any]]:
+        rows = exits.annotate(key=key).values("key").annotate(**_exit_aggregates()).order_by("key")
+        return [{name: r["key"], **_exit_row(r)} for r in rows]
+
+    return {
+        **overall,
+        "by_partner": grouped(F("partner__slug"), "partner"),
+        "by_year": grouped(_year("exit_on"), "year"),
+        "by_cohort": grouped(_year("guided_on"), "cohort"),
+    }
+
+
+def funnel_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Return, for people who expressed interest in the period, how many reached each step and the conversions."""
+    cohort = qs.filter(interest_on__gte=start, interest_on__lte=end)
+    aggregates: dict[str, Count] = {}
+    for name, field in FUNNEL:
+        aggregates[name] = Count("pk", filter=Q(**{f"{field}__isnull": False}))
+    for (name, field), (next_name, next_field) in itertools.pairwise(FUNNEL):
+        aggregates[f"{name}__{next_name}"] = Count(
+            "pk", filter=Q(**{f"{field}__isnull": False, f"{next_field}__isnull": False})
+        )
+    aggregates["stopped"] = Count("pk", filter=Q(current_step=Step.STOPPED))
+    counts = cohort.aggregate(**aggregates)
+    steps = []
+    for index, (name, _field) in enumerate(FUNNEL):
+        row: dict[str, Any] = {"step": name, "reached": counts[name]}
+        if index + 1 < len(FUNNEL):
+            next_name = FUNNEL[index + 1][0]
+            row["next_step"] = next_name
+            row["conversion_to_next"] = _rate(counts[f"{name}__{next_name}"], counts[name])
+        steps.append(row)
+    return {"cohort": "interest_on in the period", "steps": steps, "stopped": counts["stopped"]}
+
+
+def _step_durations(start: datetime.date, end: datetime.date) -> list[tuple[str, Expression, Any]]:
+    """Return (step, days in the step, rows that count) for each step that has a next step."""
+    durations: list[tuple[str, Expression, Any]] = []
+    for index, (name, field) in enumerate(FUNNEL[:-1]):
+        later = [f for _, f in FUNNEL[index + 1 :]]
+        next_date = Coalesce(*later) if len(later) > 1 else F(later[0])
+        days = DaysBetween(next_date, field)
+        # Left the step (a later date exists), entered it in the period, and dates in order: a date
+        # overwritten by a later passage (re-orientation, reopening) can come after the next step's.
+        rows = Q(**{f"{field}__gte": start, f"{field}__lte": end}) & GreaterThanOrEqual(days, 0)
+        durations.append((name, days, rows))
+    return durations
+
+
+def time_in_step(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Return the median whole days spent in each step, for steps entered in the period and since left."""
+    durations = _step_durations(start, end)
+    if connection.vendor == "postgresql":
+        aggregates: dict[str, Aggregate] = {}
+        for name, days, rows in durations:
+            aggregates[f"{name}__median"] = Median(days, filter=rows)
+            aggregates[f"{name}__n"] = Count("pk", filter=rows)
+        row = qs.aggregate(**aggregates)
+        return [
+            {"step": name, "median_days": row[f"{name}__median"], "trajectories": row[f"{name}__n"]}
+            for name, _days, _rows in durations
+        ]
+    results = []
+    for name, days, rows in durations:
+        # SQLite has no percentile: fetch only the integer day counts (acceptable at Brussels scale).
+        values = list(qs.filter(rows).annotate(days=days).values_list("days", flat=True))
+        results.append(
+            {
+                "step": name,
+                "median_days": float(statistics.median(values)) if values else None,
+                "trajectories": len(values),
+            }
+        )
+    return results
+
+
+def median_days(*, qs: QuerySet[Trajectory], days: Expression, rows: Any) -> tuple[float | None, int]:
+    """Return (median, count) of a whole-day expression over the rows, in the database where it can."""
+    if connection.vendor == "postgresql":
+        row = qs.aggregate(median=Median(days, filter=rows), n=Count("pk", filter=rows))
+        return row["median"], int(row["n"])
+    # SQLite has no percentile: fetch only the integer day counts (acceptable at Brussels scale).
+    values = list(qs.filter(rows).annotate(days=days).values_list("days", flat=True))
+    return (float(statistics.median(values)) if values else None), len(values)
+
+
+def capacity_figures(*, qs: QuerySet[Trajectory], partner_id: int | None, today: datetime.date) -> list[dict[str, Any]]:
+    """Return, per active partner, this year's acceptances against its yearly capacity, and its queues."""
+    year_start, year_end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+    partners = Partner.objects.filter(active=True).order_by("slug")
+    if partner_id is not None:
+        partners = partners.filter(pk=partner_id)
+    # Acceptances come from the step log: a person re-oriented and accepted by a second partner takes
+    # a place at both partners, which the trajectory's single partner field cannot show.
+    accepted = dict(
+        StepLog.objects.filter(
+            to_step=Step.DIAGNOSTIC, on__gte=year_start, on__lte=year_end, trajectory__in=qs.values("pk")
+        )
+        .values("partner_id")
+        .annotate(n=Count("pk"))
+        .values_list("partner_id", "n")
+    )
+    queues = {
+        (r["partner_id"], r["status"]): r["n"]
+        for r in Orientation.objects.filter(
+            status__in=[OrientationStatus.PENDING, OrientationStatus.WAITLISTED], trajectory__in=qs.values("pk")
+        )
+        .values("partner_id", "status")
+        .annotate(n=Count("pk"))
+    }
+    in_guidance = dict(
+        qs.filter(current_step__in=[Step.DIAGNOSTIC, Step.ACCOMPANIMENT])
+        .values("partner_id")
+        .annotate(n=Count("pk"))
+        .values_list("partner_id", "n")
+    )
+    rows = []
+    for partner in partners:
+        n = accepted.get(partner.pk, 0)
+        rows.append(
+            {
+                "partner": partner.slug,
+                "year": today.year,
+                "yearly_capacity": partner.yearly_capacity,
+                "accepted_this_year": n,
+                "capacity_use": _rate(n, partner.yearly_capacity),
+                "in_guidance_now": in_guidance.get(partner.pk, 0),
+                "pending": queues.get((partner.pk, OrientationStatus.PENDING), 0),
+                "waitlisted": queues.get((partner.pk, OrientationStatus.WAITLISTED), 0),
+            }
+        )
+    return rows
+
+
+def compute_kpis(
+    *,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    partner_id: int | None,
+    queryset: QuerySet[Trajectory] | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """Return every programme figure for the period (defaults: the programme's dates), JSON-serialisable."""
+    from autocrea.reporting import forecast  # forecast builds on this module's helpers
+
+    start, end, today = resolve_period(start=start, end=end, today=today)
+    qs = base_queryset(queryset=queryset, partner_id=partner_id)
+    partner = Partner.objects.filter(pk=partner_id).values_list("slug", flat=True).first() if partner_id else None
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat(), "as_of": today.isoformat(), "partner": partner},
+        "guided": guided_figures(qs=qs, start=start, end=end),
+        "target": target_figures(qs=qs),
+        "exits": exit_figures(qs=qs, start=start, end=end),
+        "funnel": funnel_figures(qs=qs, start=start, end=end),
+        "time_in_step": time_in_step(qs=qs, start=start, end=end),
+        "capacity": capacity_figures(qs=qs, partner_id=partner_id, today=today),
+        "forecast": forecast.forecast_guided(queryset=queryset, partner_id=partner_id, today=today),
+    }
+
+
+# ---------------------------------------------------------------- equity
+
+
+def _band(value: Expression, bounds: Sequence[tuple[int, str]], last: str) -> Case:
+    return Case(
+        *[When(LessThan(value, bound), then=Value(label)) for bound, label in bounds],
+        default=Value(last),
+        output_field=CharField(),
+    )
+
+
+def _dimension_key(dimension: str) -> Any:
+    if dimension == "gender":
+        return F("jobseeker__gender")
+    if dimension == "education_level":
+        return F("jobseeker__education_level")
+    if dimension == "contact_language":
+        return F("jobseeker__contact_language")
+    if dimension == "commune":
+        return Coalesce(F("jobseeker__commune_id"), Value("unknown"), output_field=CharField())
+    if dimension == "age_band":
+        # Age in whole years at the guided date: (YYYYMMDD − YYYYMMDD) // 10000.
+        age = _yyyymmdd("guided_on") - _yyyymmdd("jobseeker__birth_date")
+        return _band(age, [(30_0000, "under_30"), (55_0000, "30_54")], "55_plus")
+    if dimension == "unemployment_band":
+        seniority = _yyyymmdd("interest_on") - _yyyymmdd("jobseeker__unemployed_since")
+        return Case(
+            When(jobseeker__unemployed_since__isnull=True, then=Value("unknown")),
+            When(LessThan(seniority, 1_0000), then=Value("under_1y")),
+            When(LessThan(seniority, 2_0000), then=Value("1_2y")),
+            default=Value("2y_plus"),
+            output_field=CharField(),
+        )
+    if dimension == "barrier":
+        return F("diagnostics__barriers__code")
+    raise ValueError(f"Unknown equity dimension {dimension!r}; choose one of {', '.join(DIMENSIONS)}.")
+
+
+def equity(
+    *,
+    dimension: str,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    partner_id: int | None,
+    queryset: QuerySet[Trajectory] | None = None,
+) -> dict[str, Any]:
+    """Return guided, exits and outcome rates per group of `dimension`, with cells under 5 people suppressed."""
+    key = _dimension_key(dimension)
+    start, end, _today = resolve_period(start=start, end=end)
+    qs = base_queryset(queryset=queryset, partner_id=partner_id)
+    guided_in = Q(guided_on__gte=start, guided_on__lte=end)
+    exited = _exited_in(start, end)
+    rows: list[Mapping[str, Any]] = list(
+        qs.filter(guided_in | exited)
+        .annotate(group=key)
+        .exclude(group__isnull=True)  # barrier: people without any recorded barrier are in no barrier group
+        .values("group")
+        .annotate(
+            n_guided=Count("pk", distinct=True, filter=guided_in),
+            n_exits=Count("pk", distinct=True, filter=exited),
+            n_positive=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_positive=True)),
+            n_job_creation=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_job_creation=True)),
+        )
+        .order_by("group")
+    )
+    # Suppression works on additive cells: job creation, other positive, not positive, and their total (exits).
+    counts = [(int(r["n_guided"]), int(r["n_exits"]), int(r["n_positive"]), int(r["n_job_creation"])) for r in rows]
+    exit_cells: list[list[int | None]] = [[job, pos - job, exits - pos, exits] for _g, exits, pos, job in counts]
+    exit_mask = disclosure.suppress(exit_cells)
+    guided_mask = disclosure.suppress([[guided] for guided, *_rest in counts], rows_are_lines=False)
+    groups = []
+    for r, (guided, exits, positive, job), hidden, guided_hidden in zip(
+        rows, counts, exit_mask, guided_mask, strict=True
+    ):
+        job_shown = not hidden[0]
+        positive_shown = not hidden[0] and not hidden[1]
+        exits_shown = not hidden[3]
+        group: dict[str, Any] = {
+            "group": r["group"],
+            "guided": None if guided_hidden[0] else guided,
+            "exits": exits if exits_shown else None,
+            "positive": positive if positive_shown else None,
+            "job_creation": job if job_shown else None,
+            "positive_rate": None,
+            "positive_rate_ci": None,
+            "job_creation_rate": None,
+            "job_creation_rate_ci": None,
+        }
+        if positive_shown and exits_shown:
+            group["positive_rate"] = _rate(positive, exits)
+            group["positive_rate_ci"] = _listed(wilson_interval(positive, exits))
+        if job_shown and exits_shown:
+            group["job_creation_rate"] = _rate(job, exits)
+            group["job_creation_rate_ci"] = _listed(wilson_interval(job, exits))
+        group["suppressed"] = [name for name in ("guided", "exits", "positive", "job_creation") if group[name] is None]
+        groups.append(group)
+    return {
+        "dimension": dimension,
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "threshold": disclosure.THRESHOLD,
+        "groups_overlap": dimension == "barrier",
+        "groups": groups,
+    }
+
+
+def _listed(interval: tuple[float, float] | None) -> list[float] | None:
+    return list(interval) if interval is not None else None
