@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "autocrea.coaching",
     "autocrea.reporting",
     "autocrea.workspace",
+    "autocrea.portal",
     "autocrea.api",
     "autocrea.demo",
 ]

@@ -3,15 +3,16 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from autocrea.api.api import api
+from autocrea.portal.views.public import root
 
 urlpatterns = [
     path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
-    path("", RedirectView.as_view(pattern_name="workspace:home", permanent=False), name="root"),
+    path("", root, name="root"),  # public home, my pathway or the staff workspace, by role
+    path("", include("autocrea.portal.urls")),
     path("accounts/", include("autocrea.accounts.urls")),
     path("workspace/", include("autocrea.workspace.urls")),
     path("admin/", admin.site.urls),
