@@ -1,0 +1,293 @@
+"""The authorization matrix: every URL × every role × own/foreign object.
+
+The expectations below are written by hand from trust.md, not computed from accounts/access.py,
+so that a mistake in the access rules fails here. A URL pattern that is not in MATRIX fails
+`test_every_url_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from autocrea.accounts.tokens import issue_token
+from autocrea.pathways.models import StepLog
+from autocrea.pathways.steps import Step
+from tests.factories import make_jobseeker, make_trajectory
+
+ROLES = [
+    "anonymous",
+    "nobody",
+    "jobseeker_a",
+    "jobseeker_b",
+    "counsellor",
+    "coach_p1",
+    "coach_p2",
+    "manager_p1",
+    "programme_manager",
+    "admin",
+]
+USERNAMES = {
+    "nobody": "nobody",
+    "jobseeker_a": "demo-jobseeker",
+    "jobseeker_b": "jobseeker-b",
+    "counsellor": "demo-counsellor",
+    "coach_p1": "demo-coach-credal",
+    "coach_p2": "demo-coach-microstart",
+    "manager_p1": "demo-partner-manager-credal",
+    "programme_manager": "demo-programme-manager",
+    "admin": "demo-admin",
+}
+# Who may see each object's personal data (hand-written oracle).
+# "own": a Crédal (partner 1) trajectory of job seeker A; "foreign": a microStart (partner 2) one of B.
+SCOPE = {
+    "own": {"counsellor", "coach_p1", "manager_p1", "jobseeker_a"},
+    "foreign": {"counsellor", "coach_p2", "jobseeker_b"},
+}
+STAFF_FUNNEL = {"counsellor"}
+PARTNER_STAFF = {"coach_p1", "coach_p2", "manager_p1"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who gets 200 on GET; `obj` says whether the URL takes a trajectory.
+
+    `signed_in` is the status a signed-in user outside `allowed` gets instead of 403 (e.g. 302 for
+    pages that send a signed-in visitor elsewhere); `post_only` URLs are checked by POST only.
+    """
+
+    allowed: frozenset[str]
+    obj: bool = False
+    signed_in: int = 403
+    post_only: str = ""
+
+
+def _r(*roles: str, obj: bool = False, signed_in: int = 403, post_only: str = "") -> Rule:
+    return Rule(frozenset(roles), obj=obj, signed_in=signed_in, post_only=post_only)
+
+
+ALL_SIGNED_IN = [r for r in ROLES if r != "anonymous"]
+MATRIX: dict[str, Rule] = {
+    "root": _r(*ROLES),  # a redirect to each visitor's own front door: followed below
+    "accounts:login": _r("anonymous", signed_in=302),
+    "accounts:logout": _r(post_only="none"),
+    "public:home": _r(*ROLES),
+    "public:how_it_works": _r(*ROLES),
+    "public:partners": _r(*ROLES),
+    "public:accessibility": _r(*ROLES),
+    "public:privacy": _r(*ROLES),
+    "portal:login": _r("anonymous", signed_in=302),
+    "portal:interest_start": _r("anonymous", signed_in=302),
+    "portal:interest_name": _r("anonymous", signed_in=302),
+    # Later questions send a visitor without the earlier answers back to the first one (302).
+    **{
+        f"portal:interest_{q}": _r(signed_in=302)
+        for q in ("birth_date", "gender", "language", "contact", "commune", "education", "project", "password", "check")
+    },
+    "portal:interest_done": _r("jobseeker_a", "jobseeker_b"),
+    "portal:pathway": _r("jobseeker_a", "jobseeker_b"),
+    "portal:partners_choose": _r("jobseeker_a", "jobseeker_b"),
+    "portal:sessions": _r("jobseeker_a", "jobseeker_b"),
+    "portal:action_done": _r("jobseeker_b", post_only="action"),
+    "portal:session_book": _r("jobseeker_a", "jobseeker_b", post_only="session"),
+    "portal:session_cancel": _r("jobseeker_b", post_only="booking"),
+    "workspace:home": _r(*ALL_SIGNED_IN),
+    "workspace:trajectories": _r("counsellor", "coach_p1", "coach_p2", "manager_p1"),
+    "workspace:intake": _r("counsellor"),
+    "workspace:info_sessions": _r("counsellor"),
+    "workspace:export": _r("counsellor", "coach_p1", "coach_p2", "manager_p1", "programme_manager"),
+    "workspace:trajectory": _r("counsellor", "coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:information": _r("counsellor", obj=True),
+    "workspace:decision": _r("counsellor", obj=True),
+    "workspace:orient": _r("counsellor", obj=True),
+    "workspace:stop": _r("counsellor", obj=True),
+    "workspace:reopen": _r("counsellor", "coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:answer": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:diagnostic": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:session_add": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:action_add": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:milestone_add": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:viability_add": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:skills": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:exit": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:follow_up": _r("counsellor", "coach_p1", "coach_p2", "manager_p1", obj=True),
+    "workspace:reorient": _r("counsellor", "coach_p1", "coach_p2", "manager_p1", obj=True),
+}
+# The Django admin is one block: administrators only.
+ADMIN_SAMPLE = ["admin:index", "admin:reference_exitkind_changelist", "admin:accounts_user_changelist"]
+
+
+def _all_url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names: set[str] = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= _all_url_names(entry, ns)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{prefix}{entry.name}" if entry.name else f"{prefix}<unnamed {entry.pattern}>")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    names = _all_url_names()
+    missing = sorted(
+        n
+        for n in names
+        if n not in MATRIX and not n.startswith("admin:") and not n.startswith("api:") and "<unnamed" not in n
+    )
+    unnamed = sorted(n for n in names if "<unnamed" in n and "admin" not in n)
+    assert not missing, f"URLs missing from the authorization matrix: {missing}"
+    assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
+    stale = sorted(n for n in MATRIX if n not in names)
+    assert not stale, f"matrix entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(cast, partners, db):
+    counsellor, coach_p1, coach_p2 = cast["demo-counsellor"], cast["demo-coach-credal"], cast["demo-coach-microstart"]
+    person_a = make_jobseeker(user=cast["demo-jobseeker"], first_name="Canary", last_name="Owndata")
+    person_b = make_jobseeker(user=cast["jobseeker-b"], first_name="Canary", last_name="Foreigndata")
+    own = make_trajectory(
+        step=Step.ACCOMPANIMENT, counsellor=counsellor, coach=coach_p1, partner=partners["credal"], jobseeker=person_a
+    )
+    foreign = make_trajectory(
+        step=Step.ACCOMPANIMENT,
+        counsellor=counsellor,
+        coach=coach_p2,
+        partner=partners["microstart"],
+        jobseeker=person_b,
+    )
+    return {"own": own, "foreign": foreign, "users": cast}
+
+
+def _client_for(client: Any, role: str, users: dict[str, Any]) -> Any:
+    client.logout()
+    if role != "anonymous":
+        client.force_login(users[USERNAMES[role]])
+    return client
+
+
+def _expected(rule: Rule, role: str, which: str | None) -> int:
+    if role in rule.allowed:
+        if which is not None and role not in SCOPE[which]:
+            return 404
+        return 200
+    if role == "anonymous":
+        return 302
+    if which is not None and role not in SCOPE[which]:
+        return 404
+    return rule.signed_in
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_answers_each_role_as_the_matrix_says(client, world, role):
+    failures = []
+    client = _client_for(client, role, world["users"])
+    for name, rule in MATRIX.items():
+        if rule.post_only:
+            continue
+        for which in ["own", "foreign"] if rule.obj else [None]:
+            args = [world[which].pk] if which else []
+            with translation.override("fr"):
+                url = reverse(name, args=args) if name != "workspace:export" else reverse(name, args=["csv"])
+            response = client.get(url, follow=name == "root")
+            status = response.status_code
+            expected = _expected(rule, role, which)
+            if expected == 302 and status == 302:
+                continue
+            if status != expected:
+                failures.append(f"{role} GET {name} [{which}] → {status}, expected {expected}")
+            if status == 200 and name != "workspace:export":
+                body = response.content.decode()
+                if role not in SCOPE["foreign"]:
+                    assert "Foreigndata" not in body, f"{role} sees person B on {name}"
+                if role not in SCOPE["own"]:
+                    assert "Owndata" not in body, f"{role} sees person A on {name}"
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_is_for_administrators_only(client, world, role):
+    client = _client_for(client, role, world["users"])
+    for name in ADMIN_SAMPLE:
+        with translation.override("fr"):
+            response = client.get(reverse(name))
+        if role == "admin":
+            assert response.status_code == 200, name
+        else:
+            assert response.status_code == 302 and "login" in response["Location"], (role, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_forbidden_post_writes_anything(client, world, role):
+    client = _client_for(client, role, world["users"])
+    before = StepLog.objects.count()
+    for name, rule in MATRIX.items():
+        if not rule.obj:
+            continue
+        for which in ("own", "foreign"):
+            if _expected(rule, role, which) == 200:
+                continue
+            with translation.override("fr"):
+                url = reverse(name, args=[world[which].pk])
+            response = client.post(url, {"reason": "x", "on": "01/01/2026", "version": world[which].version})
+            assert response.status_code in {302, 403, 404}, (role, name, which, response.status_code)
+            if role != "anonymous":
+                assert response.status_code == _expected(rule, role, which), (role, name, which)
+    assert StepLog.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_only_portal_urls_refuse_everyone_but_the_owner(client, world, role):
+    """Person B's action and booking: only B may act on them; others get 404 (job seeker) or 403."""
+    import datetime
+
+    from django.utils import timezone
+
+    from autocrea.coaching.models import Action, Goal
+    from autocrea.pathways.models import InformationAttendance, InformationSession
+
+    foreign = world["foreign"]
+    goal = Goal.objects.create(trajectory=foreign, title="Goal")
+    action = Action.objects.create(goal=goal, title="Call the bank", owner="jobseeker", due_on=timezone.localdate())
+    session = InformationSession.objects.create(
+        starts_at=timezone.now() + datetime.timedelta(days=7), place="Actiris", language="fr", capacity=10
+    )
+    booking = InformationAttendance.objects.create(trajectory=foreign, session=session)
+    objects = {"action": action.pk, "session": session.pk, "booking": booking.pk}
+    client = _client_for(client, role, world["users"])
+    for name, rule in MATRIX.items():
+        if not rule.post_only or rule.post_only == "none" or role in rule.allowed:
+            continue
+        with translation.override("fr"):
+            url = reverse(name, args=[objects[rule.post_only]])
+        status = client.post(url).status_code
+        expected = 302 if role == "anonymous" else (404 if role.startswith("jobseeker") else 403)
+        assert status == expected, (role, name, status)
+    action.refresh_from_db()
+    assert action.status == "todo"
+    assert InformationAttendance.objects.filter(pk=booking.pk).exists()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_the_api_scopes_trajectories_like_the_pages(client, world, role):
+    user = world["users"][USERNAMES[role]]
+    token = issue_token(user=user)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    listed = {row["id"] for row in client.get("/api/trajectories", **auth).json()["items"]}
+    for which in ("own", "foreign"):
+        pk = world[which].pk
+        visible = role in SCOPE[which]
+        status = client.get(f"/api/trajectories/{pk}", **auth).status_code
+        assert status == (200 if visible else 404), (role, which, status)
+        assert (pk in listed) == visible, (role, which)
+
+
+def test_the_api_refuses_anonymous_callers(client, world):
+    assert client.get("/api/trajectories").status_code == 401
+    assert client.get(f"/api/trajectories/{world['own'].pk}").status_code == 401
