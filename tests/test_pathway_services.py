@@ -188,3 +188,10 @@ def test_one_person_has_one_open_trajectory(counsellor):
     with pytest.raises(PathwayError):
         services.express_interest(jobseeker=person, by=counsellor, channel=Channel.WEB)
     assert Trajectory.objects.filter(jobseeker=person).count() == 1
+
+
+def test_a_job_seeker_cannot_express_interest_for_someone_else(cast):
+    someone_else = make_jobseeker()
+    with pytest.raises(PathwayError):
+        services.express_interest(jobseeker=someone_else, by=cast["demo-jobseeker"], channel=Channel.WEB)
+    assert not Trajectory.objects.filter(jobseeker=someone_else).exists()

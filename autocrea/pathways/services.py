@@ -126,6 +126,9 @@ def express_interest(
 ) -> Trajectory:
     """Start a trajectory at the interest step, online or on the person's behalf."""
     _ensure_can(by, "express_interest")
+    if getattr(by, "role", "") == "jobseeker" and jobseeker.user_id != by.pk:
+        # A job seeker expresses interest for themselves only; staff do it on someone's behalf.
+        raise PathwayError(_("You are not allowed to do this for this person."))
     on = on or timezone.localdate()
     _check_date(on)
     if channel not in Channel.values:

@@ -137,7 +137,7 @@ def information_session_book(*, trajectory: Trajectory, session: InformationSess
 def information_session_cancel(*, attendance: InformationAttendance, by: Any) -> None:
     """Cancel a future booking and free the seat."""
     attendance = (
-        InformationAttendance.objects.select_for_update()
+        InformationAttendance.objects.select_for_update(of=("self",))
         .select_related("trajectory__jobseeker", "session")
         .get(pk=attendance.pk)
     )
