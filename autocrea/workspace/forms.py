@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from autocrea.jobseekers.models import ContactLanguage, Gender, IncomeSource, Jo
 from autocrea.lib.forms import GovukForm, GovukModelForm
 from autocrea.lib.identifiers import clean_national_number, clean_phone
 from autocrea.partners.models import Partner
+from autocrea.partners.recommendation import Recommendation, recommend_partners
 from autocrea.pathways.models import DecisionReason, InformationSession, OrientationStatus, Trajectory
 from autocrea.pathways.steps import Channel, Step
 from autocrea.reference.models import BusinessSector, Commune, EducationLevel
@@ -283,15 +285,34 @@ class DecisionForm(VersionedForm):
             del self.fields["skip_reason"]
 
 
+class RecommendedPartnerRadios(forms.RadioSelect):
+    """Partner radios, each option carrying the recommendation that explains it (never a preselection)."""
+
+    template_name = "workspace/widgets/partner_radios.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recommendations: dict[int, Recommendation] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["recommendation"] = self.recommendations.get(getattr(value, "value", value))
+        return option
+
+
 class OrientForm(VersionedForm):
     """The partner the person chose; the recommendation may help, the choice is theirs."""
 
     partner = forms.ModelChoiceField(
         label=_("Partner chosen"),
         queryset=Partner.objects.none(),
-        widget=forms.RadioSelect,
+        widget=RecommendedPartnerRadios,
         empty_label=None,
         error_messages={"required": _("Select the partner the person chose.")},
+        help_text=_(
+            "Partners are listed by how well they may fit the person's project, with the reasons. "
+            "The recommendation only explains: the choice is the person's."
+        ),
     )
     chosen_by_person = forms.BooleanField(
         label=_("The person chose this partner themselves"),
@@ -307,8 +328,14 @@ class OrientForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(active=True).select_related("commune")
-        self.fields["partner"].widget.template_name = "workspace/widgets/partner_radios.html"
+        # Ranked with reasons; the ranking orders the options but selects none of them.
+        self.recommendations = recommend_partners(trajectory=self.trajectory)
+        rank = {reco.partner.pk: reco for reco in self.recommendations}
+        order = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(rank)), default=Value(len(rank)))
+        self.fields["partner"].queryset = (
+            Partner.objects.filter(active=True).select_related("commune").order_by(order, "name_fr")
+        )
+        self.fields["partner"].widget.recommendations = rank
         live = None
         if self.trajectory.current_step == Step.ORIENTATION:
             live = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from autocrea.partners.models import Partner
+from autocrea.partners.recommendation import recommend_partners
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import OrientationStatus
 from autocrea.pathways.steps import Channel, PathwayError
@@ -22,7 +24,6 @@ from autocrea.portal.views.pathway import can_choose_partner
 @jobseeker_required
 def choose(request: HttpRequest) -> HttpResponse:
     trajectory = my_trajectory(request)
-    partners = list(Partner.objects.filter(active=True).select_related("commune").order_by("name_fr"))
     orientation = None
     allowed = trajectory is not None and can_choose_partner(trajectory)
     if trajectory is not None:
@@ -37,6 +38,15 @@ def choose(request: HttpRequest) -> HttpResponse:
         and trajectory.orientations.filter(status=OrientationStatus.DECLINED).exists()
     )
     form = PartnerChoiceForm(request.POST or None)
+    # The recommendation explains which partners may suit the person's project; it preselects nothing.
+    recommendations = recommend_partners(trajectory=trajectory) if trajectory is not None else []
+    if recommendations:
+        partners = [reco.partner for reco in recommendations]
+        rank = {partner.pk: i for i, partner in enumerate(partners)}
+        order = Case(*(When(pk=pk, then=Value(i)) for pk, i in rank.items()), default=Value(len(rank)))
+        form.fields["partner"].queryset = form.fields["partner"].queryset.order_by(order, "name_fr")
+    else:
+        partners = list(Partner.objects.filter(active=True).select_related("commune").order_by("name_fr"))
     if request.method == "POST" and allowed and trajectory is not None and form.is_valid():
         try:
             pathways.orient(
@@ -64,6 +74,7 @@ def choose(request: HttpRequest) -> HttpResponse:
         {
             "trajectory": trajectory,
             "partners": partners,
+            "recommendations": recommendations,
             "form": form,
             "allowed": allowed,
             "orientation": orientation,
