@@ -148,6 +148,14 @@ class InformationSession(models.Model):
     place = models.CharField(_("place"), max_length=200)
     language = models.CharField(_("language"), max_length=2, choices=[("fr", _("French")), ("nl", _("Dutch"))])
     capacity = models.PositiveIntegerField(_("capacity"), default=20)
+    # The register (pathways/sessions.py): "did not take place", its lock once finalised, and an
+    # optimistic-lock version bumped by every write so that a stale register is refused.
+    cancelled = models.BooleanField(_("did not take place"), default=False)
+    finalised_at = models.DateTimeField(_("register finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["starts_at"]

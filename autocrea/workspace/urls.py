@@ -5,6 +5,7 @@ from django.urls import path
 from autocrea.workspace.urls_export import urlpatterns as export_urls
 from autocrea.workspace.urls_funnel import urlpatterns as funnel_urls
 from autocrea.workspace.urls_partner import urlpatterns as partner_urls
+from autocrea.workspace.urls_sessions import urlpatterns as session_urls
 from autocrea.workspace.views import home
 
 app_name = "workspace"
@@ -13,4 +14,5 @@ urlpatterns = [
     *funnel_urls,
     *partner_urls,
     *export_urls,
+    *session_urls,
 ]

@@ -1,0 +1,237 @@
+"""Collective information sessions seen from the counter: registrations and the attendance register.
+
+Every function here is one atomic business operation that takes the acting user, locks the session
+row first (so two counsellors cannot take the last seat or save the same register at once), checks
+the session's version when the caller shows one (a stale register is refused, never overwritten),
+and moves a trajectory only through pathways.services.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from autocrea.accounts import audit
+from autocrea.accounts.access import can
+from autocrea.pathways import services
+from autocrea.pathways.models import (
+    Attendance,
+    InformationAttendance,
+    InformationSession,
+    Trajectory,
+    TrajectoryQuerySet,
+)
+from autocrea.pathways.steps import Channel, PathwayError, Step
+
+# Registrations that hold a seat (as in the portal): an excused person frees theirs.
+SEAT_STATUSES = [Attendance.REGISTERED, Attendance.PRESENT, Attendance.ABSENT]
+# What a register may record for each person.
+REGISTER_STATUSES = [Attendance.PRESENT, Attendance.ABSENT, Attendance.EXCUSED]
+
+
+def _ensure_counsellor(by: Any) -> None:
+    # Recording information is the counsellor's job (accounts.access.ACTION_ROLES).
+    if not can(by, "record_information"):
+        raise PathwayError(_("You are not allowed to do this for this person."))
+
+
+def _locked_session(session: InformationSession, version: int | None) -> InformationSession:
+    fresh = InformationSession.objects.select_for_update().get(pk=session.pk)
+    if version is not None and fresh.version != version:
+        raise PathwayError(
+            _("Someone else changed this session while you were working on it. Reload the page and try again.")
+        )
+    return fresh
+
+
+def _bump(session: InformationSession, *extra: str) -> None:
+    session.version += 1
+    session.save(update_fields=["version", *extra])
+
+
+def seats_taken(session: InformationSession) -> int:
+    return session.attendances.filter(status__in=SEAT_STATUSES).count()
+
+
+def has_started(session: InformationSession) -> bool:
+    return session.starts_at <= timezone.now()
+
+
+def is_locked(session: InformationSession) -> bool:
+    """A finalised register, or a session that did not take place, can no longer be changed."""
+    return session.finalised_at is not None or session.cancelled
+
+
+@transaction.atomic
+def register_to_session(
+    *,
+    session: InformationSession,
+    trajectories: Iterable[Trajectory],
+    by: Any,
+    version: int | None = None,
+) -> list[InformationAttendance]:
+    """Register people at the interest step to a session: all of them, or none if one cannot be."""
+    _ensure_counsellor(by)
+    session = _locked_session(session, version)
+    if is_locked(session):
+        raise PathwayError(_("The register of this session is closed: nobody can be added any more."))
+    people = list(
+        Trajectory.objects.select_for_update().filter(pk__in={t.pk for t in trajectories}).select_related("jobseeker")
+    )
+    if not people:
+        raise PathwayError(_("Select at least one person."))
+    not_at_interest = [t for t in people if t.current_step != Step.INTEREST]
+    if not_at_interest:
+        raise PathwayError(
+            _("These people no longer need an information session: %(names)s.")
+            % {"names": ", ".join(str(t.jobseeker) for t in not_at_interest)}
+        )
+    ids = [t.pk for t in people]
+    already = set(
+        InformationAttendance.objects.filter(session=session, trajectory_id__in=ids).values_list(
+            "trajectory_id", flat=True
+        )
+    )
+    if already:
+        raise PathwayError(
+            _("These people are already registered to this session: %(names)s.")
+            % {"names": ", ".join(str(t.jobseeker) for t in people if t.pk in already)}
+        )
+    free = session.capacity - seats_taken(session)
+    if len(people) > free:
+        raise PathwayError(
+            ngettext(
+                "This session has %(free)d free places left: you selected %(count)d person. Nobody was registered.",
+                "This session has %(free)d free places left: you selected %(count)d people. Nobody was registered.",
+                len(people),
+            )
+            % {"free": max(free, 0), "count": len(people)}
+        )
+    rows = InformationAttendance.objects.bulk_create(
+        [InformationAttendance(trajectory=t, session=session, status=Attendance.REGISTERED) for t in people]
+    )
+    _bump(session)
+    for t in people:
+        audit.record(user=by, action="information:registered", obj=t)
+    return rows
+
+
+@transaction.atomic
+def cancel_session(*, session: InformationSession, by: Any, version: int | None = None) -> InformationSession:
+    """Record that a session that should have started did not take place; its register closes."""
+    _ensure_counsellor(by)
+    session = _locked_session(session, version)
+    if is_locked(session):
+        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
+    if not has_started(session):
+        raise PathwayError(_("This session has not taken place yet."))
+    if session.attendances.filter(status=Attendance.PRESENT).exists():
+        raise PathwayError(_("Some people are already recorded as present: a session with people present took place."))
+    session.cancelled = True
+    session.finalised_at = timezone.now()
+    session.finalised_by = by
+    _bump(session, "cancelled", "finalised_at", "finalised_by")
+    audit.record(user=by, action="information:session_cancelled", obj=session)
+    return session
+
+
+@transaction.atomic
+def record_register(
+    *,
+    session: InformationSession,
+    statuses: Mapping[int, str],
+    by: Any,
+    version: int | None = None,
+    finalise: bool = False,
+) -> InformationSession:
+    """Record the attendance of everyone registered, in one go.
+
+    `statuses` maps an attendance id of this session to present, absent or excused; people not in it
+    stay as they are. Each person present who is still at the interest step receives the information
+    (pathways.services.record_information, at the session's date, at the counter). Finalising locks
+    the register: every person must then have an attendance.
+    """
+    _ensure_counsellor(by)
+    session = _locked_session(session, version)
+    if is_locked(session):
+        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
+    if not has_started(session):
+        raise PathwayError(_("This session has not taken place yet: its register opens when it starts."))
+    attendances = {a.pk: a for a in session.attendances.select_related("trajectory__jobseeker").order_by("pk")}
+    unknown = set(statuses) - set(attendances)
+    if unknown or any(s not in REGISTER_STATUSES for s in statuses.values()):
+        raise PathwayError(_("The register does not match this session any more. Reload the page and try again."))
+    changes: dict[str, list[int]] = defaultdict(list)
+    to_inform: list[InformationAttendance] = []
+    for pk, status in statuses.items():
+        attendance = attendances[pk]
+        trajectory = attendance.trajectory
+        if attendance.status == status:
+            continue
+        if attendance.status == Attendance.PRESENT and trajectory.current_step != Step.INTEREST:
+            # Presence moved the person on in the pathway: that is not undone from a register.
+            raise PathwayError(
+                _(
+                    "%(name)s is already recorded as present and has received the information: this cannot be changed here."
+                )
+                % {"name": trajectory.jobseeker}
+            )
+        if status == Attendance.PRESENT and trajectory.current_step == Step.INTEREST:
+            to_inform.append(attendance)
+        else:
+            changes[status].append(pk)
+    for status, pks in changes.items():
+        InformationAttendance.objects.filter(pk__in=pks).update(status=status)
+    for attendance in to_inform:
+        try:
+            # Also marks this attendance present (update_or_create on trajectory + session).
+            services.record_information(
+                trajectory=attendance.trajectory,
+                by=by,
+                channel=Channel.COUNTER,
+                on=timezone.localdate(session.starts_at),
+                session=session,
+            )
+        except PathwayError as exc:
+            raise PathwayError(f"{attendance.trajectory.jobseeker}: {exc.message}") from exc
+    fields: list[str] = []
+    if finalise:
+        final = {pk: statuses.get(pk, a.status) for pk, a in attendances.items()}
+        if any(s == Attendance.REGISTERED for s in final.values()):
+            raise PathwayError(_("Mark every person present, absent or excused before finalising the register."))
+        session.finalised_at = timezone.now()
+        session.finalised_by = by
+        fields = ["finalised_at", "finalised_by"]
+    _bump(session, *fields)
+    audit.record(user=by, action="information:register_finalised" if finalise else "information:register", obj=session)
+    return session
+
+
+def no_shows(scope: TrajectoryQuerySet) -> TrajectoryQuerySet:
+    """Trajectories of `scope` still at interest, absent (not excused) at their last session that took place.
+
+    Each row carries `last_session_at`, and `rebooked`: whether they are registered to a future session.
+    """
+    now = timezone.now()
+    held = InformationAttendance.objects.filter(
+        trajectory=OuterRef("pk"), session__isnull=False, session__cancelled=False, session__starts_at__lte=now
+    ).order_by("-session__starts_at", "-pk")
+    rebooked = InformationAttendance.objects.filter(
+        trajectory=OuterRef("pk"), status=Attendance.REGISTERED, session__starts_at__gt=now
+    )
+    return (
+        scope.filter(current_step=Step.INTEREST)
+        .annotate(
+            last_status=Subquery(held.values("status")[:1]),
+            last_session_at=Subquery(held.values("session__starts_at")[:1]),
+            rebooked=Exists(rebooked),
+        )
+        .filter(last_status=Attendance.ABSENT)
+    )

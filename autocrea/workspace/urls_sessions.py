@@ -1,0 +1,11 @@
+"""Workspace URLs (information sessions slice): the attendance register, registrations, no-shows."""
+
+from django.urls import path
+
+from autocrea.workspace.views import sessions
+
+urlpatterns = [
+    path("information-sessions/no-shows/", sessions.no_shows, name="no_shows"),
+    path("information-sessions/<int:pk>/register/", sessions.session_register, name="session_register"),
+    path("information-sessions/<int:pk>/registrations/", sessions.session_registrations, name="session_registrations"),
+]
