@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("autocrea.portal.urls")),
     path("accounts/", include("autocrea.accounts.urls")),
     path("workspace/", include("autocrea.workspace.urls")),
+    path("figures/", include("autocrea.reporting.urls")),
     path("admin/", admin.site.urls),
 )
 handler404 = "autocrea.workspace.views.errors.not_found"

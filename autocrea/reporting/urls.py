@@ -1,0 +1,11 @@
+"""Dashboard URLs: the programme's figures and a partner's own figures (exports: ?export=<table>&format=)."""
+
+from django.urls import path
+
+from autocrea.reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("", views.programme, name="programme"),
+    path("partner/", views.partner, name="partner"),
+]
