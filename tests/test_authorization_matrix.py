@@ -7,6 +7,7 @@ so that a mistake in the access rules fails here. A URL pattern that is not in M
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,14 +65,45 @@ class Rule:
     obj: bool = False
     signed_in: int = 403
     post_only: str = ""
+    # URL arguments that are not a trajectory (e.g. an information session): built from `world`.
+    args: Callable[[dict[str, Any]], list[Any]] | None = None
 
 
-def _r(*roles: str, obj: bool = False, signed_in: int = 403, post_only: str = "") -> Rule:
-    return Rule(frozenset(roles), obj=obj, signed_in=signed_in, post_only=post_only)
+def _r(
+    *roles: str,
+    obj: bool = False,
+    signed_in: int = 403,
+    post_only: str = "",
+    args: Callable[[dict[str, Any]], list[Any]] | None = None,
+) -> Rule:
+    return Rule(frozenset(roles), obj=obj, signed_in=signed_in, post_only=post_only, args=args)
+
+
+def _info_session(world: dict[str, Any]) -> list[Any]:
+    """A past information session with person A registered (its register is open): created once per world."""
+    if "info_session" not in world:
+        import datetime
+
+        from django.utils import timezone
+
+        from autocrea.pathways.models import InformationAttendance, InformationSession
+
+        session = InformationSession.objects.create(
+            starts_at=timezone.now() - datetime.timedelta(hours=1), place="Actiris", language="fr", capacity=10
+        )
+        InformationAttendance.objects.create(trajectory=world["own"], session=session)
+        world["info_session"] = session
+    return [world["info_session"].pk]
 
 
 ALL_SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 MATRIX: dict[str, Rule] = {
+    # Information sessions at the counter (pk of a session, not a trajectory: scoping in test_information_sessions).
+    "workspace:session_register": _r("counsellor", args=_info_session),
+    "workspace:session_registrations": _r("counsellor", args=_info_session),
+    "workspace:no_shows": _r("counsellor"),
+    "reporting:programme": _r("programme_manager"),
+    "reporting:partner": _r("coach_p1", "coach_p2", "manager_p1"),
     "root": _r(*ROLES),  # a redirect to each visitor's own front door: followed below
     "accounts:login": _r("anonymous", signed_in=302),
     "accounts:logout": _r(post_only="none"),
@@ -194,6 +226,8 @@ def test_every_page_answers_each_role_as_the_matrix_says(client, world, role):
         for which in ["own", "foreign"] if rule.obj else [None]:
             args = [world[which].pk] if which else []
             with translation.override("fr"):
+                if rule.args is not None:
+                    args = rule.args(world)
                 url = reverse(name, args=args) if name != "workspace:export" else reverse(name, args=["csv"])
             response = client.get(url, follow=name == "root")
             status = response.status_code

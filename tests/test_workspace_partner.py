@@ -362,8 +362,9 @@ def test_the_panel_shows_progress_overdue_actions_and_formatted_numbers(coach, a
         text = Template("{% load partner_panel %}{% partner_panel trajectory %}").render(
             Context({"trajectory": Trajectory.objects.with_person().get(pk=t.pk), "user": coach})
         )
+        overdue = gettext("Overdue")
     assert "0403.170.701" in text
-    assert gettext("Overdue") in text
+    assert overdue in text
     assert "+2" in text  # finance from 1 to 3
     assert "1\xa0250,50" in text
 
