@@ -69,3 +69,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is deliberately slow; the suite checks behaviour, not hashing cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: Any, live_server: Any) -> Any:
+    """pytest-django's live server, but set up after the test database and so torn down before it.
+
+    Without this, a browser test that asks for `live_server` before `transactional_db` starts the
+    server first; at the end of the session the test database is then dropped while the server
+    thread still holds a connection, and PostgreSQL refuses ("being accessed by other users").
+    """
+    return live_server
