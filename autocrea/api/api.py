@@ -350,3 +350,53 @@ def record_follow_up(request: HttpRequest, trajectory_id: TrajectoryId, data: Fo
         )
 
     return _act(request, trajectory_id, "record_follow_up", data.version, perform)
+
+
+KPI_FIRST_DAY = datetime.date(2000, 1, 1)
+KPI_LAST_DAY = datetime.date(2099, 12, 31)
+
+
+@api.get(
+    "/kpis",
+    response={200: dict[str, Any], **dict.fromkeys((400, 401, 403, 404, 422), ErrorOut)},
+    summary="The programme figures (docs/kpis.md)",
+)
+def get_kpis(
+    request: HttpRequest,
+    start: Annotated[datetime.date | None, Query(alias="from", description="First day (YYYY-MM-DD)")] = None,
+    end: Annotated[datetime.date | None, Query(alias="to", description="Last day (YYYY-MM-DD)")] = None,
+    partner: Annotated[Code | None, Query(description="Slug of a partner")] = None,
+) -> Any:
+    """Return exactly `reporting.kpis.compute_kpis` for the period: the same figures as the dashboards.
+
+    Programme managers: every partner, or one with `partner`. Partner staff: their own partner only
+    (another partner answers 404). Everyone else: 403.
+    """
+    from django.http import Http404
+
+    from autocrea.accounts.access import export_scope_for
+    from autocrea.accounts.models import PARTNER_ROLES, Role
+    from autocrea.reporting import kpis
+
+    user = request.user
+    role = str(getattr(user, "role", "")) if user.is_active else ""
+    if role == Role.PROGRAMME_MANAGER:
+        partner_id = None
+        if partner is not None:
+            partner_id = Partner.objects.filter(slug=partner).values_list("pk", flat=True).first()
+            if partner_id is None:
+                raise Http404
+    elif role in PARTNER_ROLES and getattr(user, "partner_id", None):
+        own = Partner.objects.get(pk=user.partner_id)  # type: ignore[union-attr]
+        if partner is not None and partner != own.slug:
+            raise Http404
+        partner_id = own.pk
+    else:
+        raise PermissionDenied
+    for day in (start, end):
+        if day is not None and not KPI_FIRST_DAY <= day <= KPI_LAST_DAY:
+            return Status(422, ErrorOut(detail=_("The dates must fall between 2000 and 2099.")))
+    try:
+        return kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=export_scope_for(user))
+    except ValueError:
+        return Status(422, ErrorOut(detail=_("The period starts after it ends.")))

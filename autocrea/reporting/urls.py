@@ -8,4 +8,5 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.programme, name="programme"),
     path("partner/", views.partner, name="partner"),
+    path("esf/", views.esf_export, name="esf_export"),
 ]

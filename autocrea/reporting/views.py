@@ -687,3 +687,35 @@ def partner(request: HttpRequest) -> HttpResponseBase:
             "action_url": request.path,
         },
     )
+
+
+@login_required
+def esf_export(request: HttpRequest) -> HttpResponseBase:
+    """The ESF+ participant indicators for a period, by gender, small cells emptied (programme manager only)."""
+    from autocrea.reporting import esf
+
+    if _role(request) != Role.PROGRAMME_MANAGER:
+        raise PermissionDenied
+    filters = _filters(request, partner_choice=False)
+    fmt_ = request.GET.get("format", "csv")
+    if filters.errors or fmt_ not in EXPORT_FORMATS:
+        return HttpResponse(
+            " ".join([e["text"] for e in filters.errors] or [_("Choose the format csv or xlsx.")]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    start, end, _today = kpis.resolve_period(start=filters.start, end=filters.end)
+    data = esf.esf_indicators(start=start, end=end, queryset=_scope(request))
+    audit.record(user=request.user, action=f"export:esf.{fmt_}", obj=request.user)
+    filename = f"autocrea-esf-{start:%Y%m%d}-{end:%Y%m%d}.{fmt_}"
+    if fmt_ == "csv":
+        rows = esf.export_rows(data)
+        response = HttpResponse(
+            "".join(exports.iter_csv(esf.header(), rows)).encode("utf-8"), content_type=exports.CSV_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    esf.write(data, "xlsx", file)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=exports.XLSX_CONTENT_TYPE)
