@@ -98,6 +98,8 @@ def _info_session(world: dict[str, Any]) -> list[Any]:
 
 ALL_SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 MATRIX: dict[str, Rule] = {
+    "workspace:caseload": _r("coach_p1", "coach_p2", "manager_p1"),
+    "reporting:esf_export": _r("programme_manager"),
     # Information sessions at the counter (pk of a session, not a trajectory: scoping in test_information_sessions).
     "workspace:session_register": _r("counsellor", args=_info_session),
     "workspace:session_registrations": _r("counsellor", args=_info_session),

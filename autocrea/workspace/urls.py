@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from autocrea.workspace.urls_caseload import urlpatterns as caseload_urls
 from autocrea.workspace.urls_export import urlpatterns as export_urls
 from autocrea.workspace.urls_funnel import urlpatterns as funnel_urls
 from autocrea.workspace.urls_partner import urlpatterns as partner_urls
@@ -15,4 +16,5 @@ urlpatterns = [
     *partner_urls,
     *export_urls,
     *session_urls,
+    *caseload_urls,
 ]

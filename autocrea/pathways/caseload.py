@@ -1,0 +1,46 @@
+"""Caseload writes: hand a partner's trajectories to one of its coaches in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from autocrea.accounts import audit
+from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.pathways.models import Trajectory
+from autocrea.pathways.steps import CLOSED_STEPS, PathwayError
+
+
+@transaction.atomic
+def assign_coach(*, trajectories: Iterable[Trajectory], coach: Any, by: Any) -> int:
+    """Assign `coach` to every trajectory, all or none; return how many were assigned.
+
+    Refuses the whole batch when `by` is not partner staff, when the coach is not an active coach
+    of `by`'s partner, or when any trajectory is closed or oriented to another partner.
+    """
+    partner_id = getattr(by, "partner_id", None)
+    if getattr(by, "role", "") not in PARTNER_ROLES or partner_id is None:
+        raise PathwayError(_("Only the staff of a partner can assign its coaches."))
+    if getattr(coach, "role", "") != Role.COACH or coach.partner_id != partner_id or not coach.is_active:
+        raise PathwayError(_("Choose a coach of your own organisation."))
+    ids = {t.pk for t in trajectories}
+    if not ids:
+        raise PathwayError(_("Select at least one person."))
+    # Lock the rows so that a concurrent re-orientation cannot slip a foreign file into the batch.
+    allowed = list(
+        Trajectory.objects.select_for_update()
+        .filter(pk__in=ids, partner_id=partner_id)
+        .exclude(current_step__in=CLOSED_STEPS)
+        .order_by("pk")
+    )
+    if len(allowed) != len(ids):
+        raise PathwayError(_("Some selected files are not open files of your organisation: nothing was changed."))
+    Trajectory.objects.filter(pk__in=ids).update(coach=coach, version=F("version") + 1, last_activity_at=timezone.now())
+    for trajectory in allowed:
+        audit.record(user=by, action="assign_coach", obj=trajectory)
+    return len(allowed)

@@ -1,0 +1,150 @@
+"""The partner staff's caseload: "my caseload" and "my partner's caseload", filters in the URL.
+
+Rows come from trajectories_for only; pages are keyset-paginated like the trajectories list (no
+OFFSET, no COUNT), and the next due action is one correlated subquery, not a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from autocrea.accounts.access import trajectories_for
+from autocrea.accounts.models import PARTNER_ROLES
+from autocrea.coaching.models import Action, ActionStatus
+from autocrea.pathways.caseload import assign_coach
+from autocrea.pathways.steps import PathwayError
+from autocrea.workspace.forms_caseload import AssignCoachForm, CaseloadFilterForm, coaches_of
+from autocrea.workspace.views.funnel import STEP_TAG_COLOURS, _url_with
+
+PAGE_SIZE = 25
+DUE_WITHIN_DAYS = 7
+
+
+def _require_partner_staff(user: Any) -> None:
+    if getattr(user, "role", "") not in PARTNER_ROLES or not getattr(user, "partner_id", None):
+        raise PermissionDenied
+
+
+def _next_due() -> Subquery:
+    """Return the earliest due date of a trajectory's actions still to do (one subquery for the page)."""
+    actions = Action.objects.filter(goal__trajectory=OuterRef("pk"), status=ActionStatus.TODO).order_by("due_on")
+    return Subquery(actions.values("due_on")[:1], output_field=DateField())
+
+
+def _caseload(user: Any, criteria: dict[str, Any], now: datetime.datetime) -> QuerySet[Any]:
+    """Return the filtered caseload, unordered and unpaginated."""
+    rows = trajectories_for(user).open()
+    if criteria["scope"] == CaseloadFilterForm.MINE:
+        rows = rows.filter(coach_id=user.pk)
+    elif criteria["coach"] is not None:
+        rows = rows.filter(coach=criteria["coach"])
+    if criteria["step"]:
+        rows = rows.filter(current_step=criteria["step"])
+    if criteria["stalled"]:
+        rows = rows.filter(last_activity_at__lt=now - datetime.timedelta(weeks=criteria["weeks"]))
+    rows = rows.annotate(next_due_on=_next_due())
+    if criteria["due"]:
+        rows = rows.filter(next_due_on__lte=timezone.localdate() + datetime.timedelta(days=DUE_WITHIN_DAYS))
+    return rows
+
+
+def _page(rows: QuerySet[Any], criteria: dict[str, Any]) -> tuple[list[Any], bool]:
+    """Return one page after the cursor (the last row's id) and whether another page follows."""
+    if criteria["sort"] == CaseloadFilterForm.BY_NAME:
+        key, descending = "jobseeker__search_name", False
+    else:
+        # Stalled files are worked oldest first; otherwise the most recently active come first.
+        key, descending = "last_activity_at", not criteria["stalled"]
+    after = criteria["after"]
+    if after:
+        # Only the id travels in the URL; its sort value is looked up in the same filtered scope.
+        last = rows.filter(pk=after).values_list(key, flat=True).first()
+        if last is not None:
+            op = "lt" if descending else "gt"
+            rows = rows.filter(Q(**{f"{key}__{op}": last}) | Q(**{key: last, f"pk__{op}": after}))
+    order = [f"-{key}", "-pk"] if descending else [key, "pk"]
+    page = list(rows.select_related("jobseeker", "coach").order_by(*order)[: PAGE_SIZE + 1])
+    return page[:PAGE_SIZE], len(page) > PAGE_SIZE
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caseload(request: HttpRequest) -> HttpResponse:
+    """List my caseload or my partner's open caseload; on POST, assign the ticked files to a coach."""
+    _require_partner_staff(request.user)
+    if request.method == "POST":
+        return _assign(request)
+    form = CaseloadFilterForm(request.GET or None, user=request.user, coaches=coaches_of(request.user.partner_id))
+    criteria = form.criteria()
+    now = timezone.now()
+    page, has_next = _page(_caseload(request.user, criteria, now), criteria)
+    rows = []
+    for trajectory in page:
+        idle_weeks = (now - trajectory.last_activity_at).days // 7
+        rows.append(
+            {
+                "trajectory": trajectory,
+                "colour": STEP_TAG_COLOURS[trajectory.current_step],
+                "stalled_weeks": idle_weeks if idle_weeks >= criteria["weeks"] else None,
+            }
+        )
+    params = request.GET
+    context = {
+        "form": form,
+        "criteria": criteria,
+        "partner_scope": criteria["scope"] == CaseloadFilterForm.PARTNER,
+        "mine_url": _url_with(params, scope=CaseloadFilterForm.MINE, after=None, coach=None),
+        "partner_url": _url_with(params, scope=CaseloadFilterForm.PARTNER, after=None),
+        "clear_url": f"?scope={criteria['scope']}",
+        "rows": rows,
+        "next_url": _url_with(params, after=page[-1].pk) if has_next else "",
+        "first_url": _url_with(params, after=None) if criteria["after"] else "",
+        "filtered": bool(criteria["step"] or criteria["coach"] or criteria["stalled"] or criteria["due"]),
+        "assign_form": AssignCoachForm(coaches=coaches_of(request.user.partner_id)),
+        "action_url": request.get_full_path(),
+    }
+    return render(request, "workspace/caseload.html", context)
+
+
+def _assign(request: HttpRequest) -> HttpResponse:
+    """Assign the ticked files to one coach of the user's partner: all of them or none."""
+    back = request.get_full_path()
+    form = AssignCoachForm(request.POST, coaches=coaches_of(request.user.partner_id))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    ids = set(form.cleaned_data["selected"])
+    trajectories = list(trajectories_for(request.user).filter(pk__in=ids))
+    if len(trajectories) != len(ids):
+        # An id outside the user's scope refuses the whole batch, and says nothing about that id.
+        messages.error(request, _("Some selected files are not open files of your organisation: nothing was changed."))
+        return redirect(back)
+    coach = form.cleaned_data["assign_to"]
+    try:
+        count = assign_coach(trajectories=trajectories, coach=coach, by=request.user)
+    except PathwayError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    name = coach.get_full_name() or coach.username
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d file is now followed by %(coach)s.", "%(count)d files are now followed by %(coach)s.", count
+        )
+        % {"count": count, "coach": name},
+    )
+    return redirect(back)
