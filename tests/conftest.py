@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -80,3 +81,30 @@ def live_server(django_db_setup: Any, live_server: Any) -> Any:
     thread still holds a connection, and PostgreSQL refuses ("being accessed by other users").
     """
     return live_server
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, with stray PostgreSQL sessions ended before it is dropped.
+
+    A daemon request thread of the live server that is still answering a browser request when the
+    server stops keeps its connection; PostgreSQL then refuses to drop the test database ("being
+    accessed by other users") and the whole run errors at teardown. Those sessions belong to this
+    test run only (the test database is ours), so ending them is safe.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, state, left(query, 200) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        strays = cursor.fetchall()
+        if os.environ.get("AUTOCREA_STRAY_LOG"):
+            with open(os.environ["AUTOCREA_STRAY_LOG"], "a", encoding="utf-8") as log:
+                log.write(f"{strays!r}\n")
+        for pid, _state, _query in strays:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
