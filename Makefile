@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := autocrea.settings
 
-.PHONY: run test check format venv demo clean
+.PHONY: run test check format venv vnu demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -34,9 +34,14 @@ check: $(STAMP)
 	$(BIN)/djlint autocrea/templates --lint
 	$(BIN)/python scripts/check_translations.py
 
+## make vnu: the Nu Html Checker for tests/test_html_validity.py (needs npm and java; CI installs it)
+VNU_VERSION := 26.9.27
+vnu:
+	test -f .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar || npm install --silent --no-audit --no-fund --prefix .cache/vnu vnu-jar@$(VNU_VERSION)
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var
+	rm -rf $(VENV) db.sqlite3 var .cache

@@ -179,7 +179,7 @@ class ContactForm(PortalForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel"})
         self.fields["phone"].widget.input_type = "tel"
 
     def clean_email(self) -> str:

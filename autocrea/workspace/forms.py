@@ -159,7 +159,7 @@ class IntakeForm(GovukModelForm):
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
         self.fields["last_name"].widget.attrs["autocomplete"] = "off"
         self.fields["email"].widget.attrs["spellcheck"] = "false"
-        self.fields["phone"].widget.attrs["type"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
         self.fields["national_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         _style_width(self, {"phone": "20", "national_number": "20", "birth_date": "10"})
         for name in ("unemployed_since", "end_of_rights_on"):
