@@ -207,6 +207,17 @@ def test_partner_staff_assign_ticked_files_to_a_coach_of_their_partner(client, m
     assert AuditEvent.objects.filter(action="assign_coach", user_id_ref=manager.pk).count() == 2
 
 
+def test_a_stalled_file_handed_to_another_coach_stays_on_the_stalled_list(client, manager, second_coach, files):
+    client.force_login(manager)
+    stalled = files["mine"]
+    idle_since(stalled, 60)
+    client.post(url(scope="partner"), {"selected": [stalled.pk], "assign_to": second_coach.pk})
+    stalled.refresh_from_db()
+    assert stalled.coach == second_coach
+    html = client.get(url(scope="partner", stalled="on", weeks="4")).content.decode()
+    assert stalled.pk in listed_ids(html)
+
+
 def test_assigning_to_a_coach_of_another_partner_changes_nothing(client, manager, other_coach, files):
     client.force_login(manager)
     client.post(url(scope="partner"), {"selected": [files["mine"].pk], "assign_to": other_coach.pk})

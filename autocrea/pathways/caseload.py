@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
@@ -40,7 +39,8 @@ def assign_coach(*, trajectories: Iterable[Trajectory], coach: Any, by: Any) -> 
     )
     if len(allowed) != len(ids):
         raise PathwayError(_("Some selected files are not open files of your organisation: nothing was changed."))
-    Trajectory.objects.filter(pk__in=ids).update(coach=coach, version=F("version") + 1, last_activity_at=timezone.now())
+    # Handing a file over is not activity with the person: a stalled file stays on the stalled list.
+    Trajectory.objects.filter(pk__in=ids).update(coach=coach, version=F("version") + 1)
     for trajectory in allowed:
         audit.record(user=by, action="assign_coach", obj=trajectory)
     return len(allowed)
