@@ -53,6 +53,16 @@ INSTALLED_APPS = [
     "autocrea.portal",
     "autocrea.api",
     "autocrea.demo",
+    # Background work after commit (e-mails): django-tasks with its database backend (django-tasks-db).
+    "django_tasks",
+    "django_tasks_db",
+    "autocrea.notifications",
+    # Sign-in (trust.md "login"): django-allauth with MFA (TOTP) and the generic OpenID Connect provider.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +73,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Absolute session timeout, then staff without an authenticator sent to set one up (accounts/middleware.py).
+    "autocrea.accounts.middleware.SessionLimitsMiddleware",
+    "autocrea.accounts.middleware.StaffMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "autocrea.lib.middleware.PrivatePagesMiddleware",
@@ -132,6 +146,8 @@ STATICFILES_DIRS = [BASE_DIR / "autocrea" / "static"]
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute timeout: a session ends this long after sign-in, however active (accounts/middleware.py).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -165,6 +181,77 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Sign-in: django-allauth (docs/architecture.md, accounts/adapter.py). Username or e-mail + password,
+# a one-time code by e-mail, throttling after repeated failures, e-mail verification for accounts
+# created through the portal, TOTP for staff, OpenID Connect for the federal login when configured.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "autocrea.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "autocrea.accounts.forms.AllauthLoginForm",
+    "request_login_code": "autocrea.accounts.forms.RequestCodeForm",
+    "confirm_login_code": "autocrea.accounts.forms.ConfirmCodeForm",
+    "reauthenticate": "autocrea.accounts.forms.ReauthenticateForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*"]  # no public sign-up: the portal creates accounts
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "root"
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "portal:login"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser and after the idle timeout
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to unknown addresses (and no sign-up page to point to)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEVELOPMENT else "https"
+# Throttling (per IP and per sign-in name): the 6th failure within 5 minutes is refused, even with
+# the right password. Counters live in the cache: give production a shared CACHE_URL-style cache
+# (the default is per process).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": f"{env_int('LOGIN_FAILURES_PER_IP', 20)}/5m/ip,{env_int('LOGIN_FAILURES', 5)}/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp"]
+MFA_FORMS = {
+    "authenticate": "autocrea.accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "autocrea.accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "autocrea.accounts.forms.ActivateTotpForm",
+}
+MFA_TOTP_ISSUER = env_str("PROGRAMME_NAME", "Autocrea")
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # staff accounts are made by an administrator
+# Every staff member must use an authenticator app: on unless switched off (demo, tests).
+AUTOCREA_STAFF_MFA = env_bool("AUTOCREA_STAFF_MFA", not DEVELOPMENT)
+SOCIALACCOUNT_ADAPTER = "autocrea.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # the federal login matches an existing person by e-mail
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+# The federal identity service (CSAM/FAS: itsme, eID) through OpenID Connect; off while unset.
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL", "")
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "VERIFIED_EMAIL": True,
+        "APPS": [
+            {
+                "provider_id": "federal",
+                "name": env_str("OIDC_NAME", "CSAM (itsme, eID)"),
+                "client_id": env_str("OIDC_CLIENT_ID", required=True),
+                "secret": env_str("OIDC_CLIENT_SECRET", required=True),
+                "settings": {"server_url": OIDC_SERVER_URL, "scope": ["openid", "profile", "email"]},
+            }
+        ],
+    }
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"
@@ -179,6 +266,20 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "autocrea@localhost")
 
+# Background tasks: stored in the database and run by `manage.py db_worker` (see README). Another
+# backend can be chosen with TASKS_BACKEND, e.g. django_tasks.backends.immediate.ImmediateBackend
+# to send e-mails in the request itself (no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Reminder e-mails go out this many hours before a session (`manage.py send_reminders`, hourly cron).
+REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 48)
+# The domain part of calendar event UIDs: keep it stable, or calendars see new events.
+CALENDAR_UID_DOMAIN = env_str("CALENDAR_UID_DOMAIN", "autocrea.invalid")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -192,5 +293,7 @@ PROGRAMME = {
     "start": env_str("PROGRAMME_START", "2024-01-01"),
     "end": env_str("PROGRAMME_END", "2027-12-31"),
     "target_guided": env_int("PROGRAMME_TARGET", 4000),
+    # The organisation that issues attestations and steering reports (their signed-by line).
+    "organisation": env_str("PROGRAMME_ORGANISATION", "Actiris"),
 }
 SERVICE_NAME = _("Self-employment accompaniment")

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", root, name="root"),  # public home, my pathway or the staff workspace, by role
     path("", include("autocrea.portal.urls")),
     path("accounts/", include("autocrea.accounts.urls")),
+    path("accounts/", include("autocrea.accounts.urls_allauth")),  # django-allauth's pages we use
     path("workspace/", include("autocrea.workspace.urls")),
     path("figures/", include("autocrea.reporting.urls")),
     path("admin/", admin.site.urls),

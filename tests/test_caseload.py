@@ -33,7 +33,7 @@ def url(lang: str = "fr", **params: Any) -> str:
 
 
 def listed_ids(html: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'href="/\w\w/workspace/trajectories/(\d+)/"', html)]
+    return [int(pk) for pk in re.findall(r'href="/\w\w/workspace/trajectories/(\d+)/(?:\?[^"]*)?"', html)]
 
 
 def next_link(html: str) -> str:
@@ -186,10 +186,11 @@ def test_keyset_pages_list_every_row_once_and_keep_the_filters(client, coach, th
 
 def test_a_page_of_thirty_rows_takes_a_bounded_number_of_queries(client, coach, thirty, django_assert_max_num_queries):
     client.force_login(coach)
-    with django_assert_max_num_queries(10):
+    # 11: one more for the collective sessions offered by the "register to a session" bulk action.
+    with django_assert_max_num_queries(11):
         response = client.get(url(scope="partner", stalled="on", due="on", sort="activity"))
     assert len(listed_ids(response.content.decode())) == caseload_view.PAGE_SIZE
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get(url(scope="partner", after=thirty[0].pk))
 
 

@@ -157,7 +157,7 @@ def test_a_person_without_email_gets_a_generated_sign_in_name(client, cast):
     assert person.user.username in client.get(url("portal:interest_done", "nl")).content.decode()
     client.logout()
     response = client.post(
-        url("portal:login", "nl"), {"username": person.user.username, "password": GOOD_PASSWORD}, follow=True
+        url("portal:login", "nl"), {"login": person.user.username, "password": GOOD_PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == url("portal:pathway", "nl")
 

@@ -248,7 +248,7 @@ def test_posting_every_field_name_to_login_changes_no_protected_field(client, ca
     user = cast["demo-jobseeker"]
     before = _state(user, t)
     payload = {name: PROTECTED.get(name, "1") for name in _every_field_name()}
-    payload.update({"username": user.username, "password": PASSWORD})
+    payload.update({"login": user.username, "password": PASSWORD})
     response = client.post("/fr/accounts/login/", payload)
     assert response.status_code == 302  # signed in, and nothing else
     assert _state(user, t) == before

@@ -373,10 +373,17 @@ def test_random_service_calls_never_break_the_backbone(cast, partners):
     print(f"accepted: {dict(stats['accepted'])}")
     for message, n in sorted(stats["messages"].items()):
         print(n, message)
-    assert set(stats["accepted"]) >= set(ACTION_ROLES) - {"record_coaching"}, stats["accepted"]
+    assert set(stats["accepted"]) >= BACKBONE_ACTIONS, stats["accepted"]
 
 
 ALL_STEPS = [s.value for s in Step]
+# The pathway actions this machine drives; the others in ACTION_ROLES (coaching records, eligibility
+# justification, merging people) are not backbone transitions and have their own tests.
+BACKBONE_ACTIONS = {
+    "express_interest", "record_information", "record_decision", "orient", "answer_orientation",
+    "record_diagnostic", "record_exit", "record_follow_up", "reorient", "stop", "reopen",
+}  # fmt: skip
+assert set(ACTION_ROLES) >= BACKBONE_ACTIONS
 
 
 @pytest.mark.parametrize("source", ALL_STEPS)

@@ -68,7 +68,7 @@ def version_of(trajectory: Trajectory) -> str:
 
 
 def listed_ids(html: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'href="/\w\w/workspace/trajectories/(\d+)/"', html)]
+    return [int(pk) for pk in re.findall(r'href="/\w\w/workspace/trajectories/(\d+)/(?:\?[^"]*)?"', html)]
 
 
 # --- the funnel, end to end ------------------------------------------------------------------
@@ -488,6 +488,7 @@ def test_a_double_submitted_intake_registers_the_person_once(client, counsellor)
         "contact_language": "fr",
         "commune": "21009",
         "education_level": "upper_secondary",
+        "unemployed_since": "01/01/2020",  # eligible: unemployed for more than 12 months
         "income_source": "benefits",
         "channel": "counter",
         "project_summary": "Catering",

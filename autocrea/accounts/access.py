@@ -96,6 +96,8 @@ ACTION_ROLES: dict[str, set[str]] = {
     "reorient": {Role.COACH, Role.PARTNER_MANAGER, Role.COUNSELLOR},
     "stop": {Role.COUNSELLOR},
     "reopen": {Role.COUNSELLOR, Role.COACH, Role.PARTNER_MANAGER},
+    "justify_eligibility": {Role.COUNSELLOR},
+    "merge_jobseekers": {Role.COUNSELLOR},
 }
 
 

@@ -1,16 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from autocrea.accounts.forms import LoginForm
+from autocrea.accounts.views import staff_login
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # django-allauth's sign-in (throttled, session key rotated, MFA stage); see urls_allauth.py.
+    path("login/", staff_login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -120,6 +120,36 @@ class SessionMode(models.TextChoices):
     VIDEO = "video", _("Video call")
 
 
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    DATES = "dates", _("On the dates I list")
+
+
+class CollectiveSeries(models.Model):
+    """A series of collective sessions (workshops, trainings) planned together by a partner.
+
+    Each occurrence is a CoachingSession of kind collective with its own date, register and roster;
+    the series keeps what was planned (topic, place, recurrence) so that the list can group them.
+    """
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="collective_series")
+    topic = models.CharField(_("topic"), max_length=200)
+    recurrence = models.CharField(_("recurrence"), max_length=12, choices=Recurrence.choices)
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A one-time token carried by the planning form: the same form submitted twice plans one series.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("series of collective sessions")
+        verbose_name_plural = _("series of collective sessions")
+
+    def __str__(self) -> str:
+        return self.topic
+
+
 class CoachingSession(models.Model):
     """An individual or collective session run by a partner."""
 
@@ -132,9 +162,23 @@ class CoachingSession(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), default=1)
     notes = models.TextField(_("coaching notes (partner only)"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Collective sessions only: their series and place, and the attendance register (as for
+    # information sessions): "did not take place", its lock once finalised, and an optimistic-lock
+    # version bumped by every write so that a stale register or a double submit is refused.
+    series = models.ForeignKey(
+        CollectiveSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    cancelled = models.BooleanField(_("did not take place"), default=False)
+    finalised_at = models.DateTimeField(_("register finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["partner", "kind", "starts_at"], name="coaching_session_by_partner")]
         verbose_name = _("coaching session")
         verbose_name_plural = _("coaching sessions")
 

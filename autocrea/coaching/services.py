@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from autocrea.accounts import audit
+from autocrea.accounts.access import can
 from autocrea.coaching.models import (
     SKILLS,
     Action,
     CoachingSession,
+    CollectiveSeries,
     Diagnostic,
     Goal,
     Milestone,
     MilestoneKind,
+    Recurrence,
     SessionAttendance,
     SessionKind,
+    SessionMode,
     SkillAssessment,
     ViabilityTest,
 )
+from autocrea.notifications.services import notify
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.services import PathwayError, _ensure_can, _valid_enterprise_number
@@ -159,9 +168,14 @@ def record_individual_session(
         notes=notes,
         by=by,
     )
-    SessionAttendance.objects.create(session=session, trajectory=trajectory, status="present" if attended else "absent")
+    # A session planned ahead is a registration (its attendance is recorded later) and the person is invited.
+    upcoming = starts_at > timezone.now()
+    status = "registered" if upcoming else ("present" if attended else "absent")
+    SessionAttendance.objects.create(session=session, trajectory=trajectory, status=status)
     _touch(trajectory)
     audit.record(user=by, action="session:individual", obj=trajectory)
+    if upcoming:
+        notify.invite(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
     return session
 
 
@@ -228,3 +242,258 @@ def record_viability_test(
     _touch(trajectory)
     audit.record(user=by, action="viability_test", obj=trajectory)
     return test
+
+
+# --- Collective sessions: a series planned by a partner, registrations, the register -------------------------
+
+# Registrations that hold a seat: an excused person frees theirs (as for information sessions).
+SEAT_STATUSES = ["registered", "present", "absent"]
+# What a register may record for each person.
+REGISTER_STATUSES = ["present", "absent", "excused"]
+MAX_OCCURRENCES = 52
+MAX_CAPACITY = 200
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def recurrence_dates(
+    *, first: datetime.date, recurrence: str, count: int = 1, dates: Iterable[datetime.date] = ()
+) -> list[datetime.date]:
+    """Return the dates of a series, in order: `count` dates every one or two weeks, or `first` plus `dates`."""
+    if recurrence == Recurrence.DATES:
+        return sorted({first, *dates})
+    step = {Recurrence.WEEKLY: 7, Recurrence.FORTNIGHTLY: 14}.get(Recurrence(recurrence))
+    if step is None:
+        raise PathwayError(_("Choose how often the sessions take place."))
+    return [first + datetime.timedelta(days=step * n) for n in range(count)]
+
+
+def _ensure_partner_staff(by: Any) -> int:
+    """Refuse unless `by` is a coach or manager of a partner (accounts.access.ACTION_ROLES); return the partner id."""
+    if not can(by, "record_coaching") or not getattr(by, "partner_id", None):
+        raise PathwayError(_("Only the staff of a partner can run its collective sessions."))
+    return int(by.partner_id)
+
+
+def _locked_collective(session: CoachingSession, by: Any, version: int | None) -> CoachingSession:
+    """Re-read a collective session of `by`'s partner under a row lock; refuse a stale version."""
+    partner_id = _ensure_partner_staff(by)
+    fresh = CoachingSession.objects.select_for_update().get(pk=session.pk)
+    if fresh.kind != SessionKind.COLLECTIVE or fresh.partner_id != partner_id:
+        raise PathwayError(_("This collective session is not one of your organisation's."))
+    if version is not None and fresh.version != version:
+        raise PathwayError(
+            _("Someone else changed this session while you were working on it. Reload the page and try again.")
+        )
+    return fresh
+
+
+def _bump(session: CoachingSession, *extra: str) -> None:
+    session.version += 1
+    session.save(update_fields=["version", *extra])
+
+
+def collective_seats_taken(session: CoachingSession) -> int:
+    return session.attendances.filter(status__in=SEAT_STATUSES).count()
+
+
+def collective_has_started(session: CoachingSession) -> bool:
+    return session.starts_at <= timezone.now()
+
+
+def collective_is_locked(session: CoachingSession) -> bool:
+    """A finalised register, or a session that did not take place, can no longer be changed."""
+    return session.finalised_at is not None or session.cancelled
+
+
+@transaction.atomic
+def plan_collective_series(
+    *,
+    by: Any,
+    topic: str,
+    place: str,
+    mode: str,
+    capacity: int,
+    duration_minutes: int,
+    first_day: datetime.date,
+    start_time: datetime.time,
+    recurrence: str,
+    count: int = 1,
+    dates: Iterable[datetime.date] = (),
+    form_token: uuid.UUID | None = None,
+) -> CollectiveSeries:
+    """Plan a series of collective sessions of `by`'s partner, each at `start_time` Brussels time.
+
+    The wall-clock time stays the same across a change to or from summer time. The same
+    `form_token` submitted twice returns the series planned the first time and plans nothing more.
+    """
+    partner_id = _ensure_partner_staff(by)
+    if form_token is not None:
+        existing = CollectiveSeries.objects.filter(form_token=form_token, partner_id=partner_id).first()
+        if existing is not None:
+            return existing
+    if not topic.strip():
+        raise PathwayError(_("Enter the topic."))
+    if mode not in SessionMode.values:
+        raise PathwayError(_("Choose how the sessions take place."))
+    if mode == SessionMode.IN_PERSON and not place.strip():
+        raise PathwayError(_("Enter the place of the sessions."))
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise PathwayError(_("Give a number of places between 1 and 200."))
+    if not 1 <= duration_minutes <= 8 * 60:
+        raise PathwayError(_("Give a duration between 1 minute and 8 hours."))
+    if recurrence != Recurrence.DATES and not 1 <= count <= MAX_OCCURRENCES:
+        raise PathwayError(_("Give a number of sessions between 1 and 52."))
+    days = recurrence_dates(first=first_day, recurrence=recurrence, count=count, dates=dates)
+    if len(days) > MAX_OCCURRENCES:
+        raise PathwayError(_("Give a number of sessions between 1 and 52."))
+    starts = [datetime.datetime.combine(day, start_time, tzinfo=BRUSSELS) for day in days]
+    if starts[0] <= timezone.now():
+        raise PathwayError(_("Plan sessions to come: the first session is in the past."))
+    series = CollectiveSeries.objects.create(
+        partner_id=partner_id, topic=topic.strip(), recurrence=recurrence, by=by, form_token=form_token
+    )
+    CoachingSession.objects.bulk_create(
+        [
+            CoachingSession(
+                partner_id=partner_id,
+                kind=SessionKind.COLLECTIVE,
+                series=series,
+                topic=series.topic,
+                place=place.strip(),
+                starts_at=when,
+                duration_minutes=duration_minutes,
+                mode=mode,
+                capacity=capacity,
+                by=by,
+            )
+            for when in starts
+        ]
+    )
+    audit.record(user=by, action="collective:series_planned", obj=series)
+    return series
+
+
+@transaction.atomic
+def register_to_collective_session(
+    *, session: CoachingSession, trajectories: Iterable[Trajectory], by: Any, version: int | None = None
+) -> list[SessionAttendance]:
+    """Register people accompanied by the session's partner: all of them, or none if one cannot be.
+
+    Refuses beyond the places left, a person already registered, a person the partner does not
+    accompany now, and a closed register; nothing is written then.
+    """
+    session = _locked_collective(session, by, version)
+    if collective_is_locked(session):
+        raise PathwayError(_("The register of this session is closed: nobody can be added any more."))
+    # Locked in id order, like every batch here, so that two batches cannot deadlock.
+    people = list(
+        Trajectory.objects.select_for_update()
+        .filter(pk__in={t.pk for t in trajectories})
+        .select_related("jobseeker")
+        .order_by("pk")
+    )
+    if not people:
+        raise PathwayError(_("Select at least one person."))
+    not_guided = [
+        t
+        for t in people
+        if not can(by, "record_coaching", t) or t.current_step not in GUIDED_STEPS or t.partner_id != session.partner_id
+    ]
+    if not_guided:
+        raise PathwayError(
+            _("These people are not accompanied by your organisation at the moment: %(names)s. Nobody was registered.")
+            % {"names": ", ".join(str(t.jobseeker) for t in not_guided)}
+        )
+    ids = [t.pk for t in people]
+    already = set(
+        SessionAttendance.objects.filter(session=session, trajectory_id__in=ids).values_list("trajectory_id", flat=True)
+    )
+    if already:
+        raise PathwayError(
+            _("These people are already registered to this session: %(names)s. Nobody was registered.")
+            % {"names": ", ".join(str(t.jobseeker) for t in people if t.pk in already)}
+        )
+    free = session.capacity - collective_seats_taken(session)
+    if len(people) > free:
+        raise PathwayError(
+            ngettext(
+                "This session has %(free)d free places left: you selected %(count)d person. Nobody was registered.",
+                "This session has %(free)d free places left: you selected %(count)d people. Nobody was registered.",
+                len(people),
+            )
+            % {"free": max(free, 0), "count": len(people)}
+        )
+    rows = SessionAttendance.objects.bulk_create(
+        [SessionAttendance(session=session, trajectory=t, status="registered") for t in people]
+    )
+    _bump(session)
+    # Being registered is activity with the person, and it makes their open forms stale (version).
+    Trajectory.objects.filter(pk__in=ids).update(last_activity_at=timezone.now(), version=F("version") + 1)
+    for trajectory in people:
+        audit.record(user=by, action="collective:registered", obj=trajectory)
+        notify.invite(jobseeker=trajectory.jobseeker, session=session)  # sent after commit, for a session to come
+    return rows
+
+
+@transaction.atomic
+def cancel_collective_session(*, session: CoachingSession, by: Any, version: int | None = None) -> CoachingSession:
+    """Record that a collective session that should have started did not take place; its register closes."""
+    session = _locked_collective(session, by, version)
+    if collective_is_locked(session):
+        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
+    if not collective_has_started(session):
+        raise PathwayError(_("This session has not taken place yet."))
+    if session.attendances.filter(status="present").exists():
+        raise PathwayError(_("Some people are already recorded as present: a session with people present took place."))
+    session.cancelled = True
+    session.finalised_at = timezone.now()
+    session.finalised_by = by
+    _bump(session, "cancelled", "finalised_at", "finalised_by")
+    audit.record(user=by, action="collective:session_cancelled", obj=session)
+    return session
+
+
+@transaction.atomic
+def record_collective_register(
+    *,
+    session: CoachingSession,
+    statuses: Mapping[int, str],
+    by: Any,
+    version: int | None = None,
+    finalise: bool = False,
+) -> CoachingSession:
+    """Record the attendance of everyone registered, in one go (one update per status, whatever the size).
+
+    `statuses` maps an attendance id of this session to present, absent or excused; people not in it
+    stay as they are. Finalising locks the register: every person must then have an attendance.
+    """
+    session = _locked_collective(session, by, version)
+    if collective_is_locked(session):
+        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
+    if not collective_has_started(session):
+        raise PathwayError(_("This session has not taken place yet: its register opens when it starts."))
+    # People re-oriented to another partner since their registration are no longer this partner's to record.
+    current = dict(session.attendances.filter(trajectory__partner_id=session.partner_id).values_list("pk", "status"))
+    if set(statuses) - set(current) or any(s not in REGISTER_STATUSES for s in statuses.values()):
+        raise PathwayError(_("The register does not match this session any more. Reload the page and try again."))
+    changes: dict[str, list[int]] = defaultdict(list)
+    for pk, status in statuses.items():
+        if current[pk] != status:
+            changes[status].append(pk)
+    for status, pks in changes.items():
+        SessionAttendance.objects.filter(pk__in=pks).update(status=status)
+    fields: list[str] = []
+    if finalise:
+        final = {pk: statuses.get(pk, status) for pk, status in current.items()}
+        if any(s not in REGISTER_STATUSES for s in final.values()):
+            raise PathwayError(_("Mark every person present, absent or excused before finalising the register."))
+        session.finalised_at = timezone.now()
+        session.finalised_by = by
+        fields = ["finalised_at", "finalised_by"]
+    _bump(session, *fields)
+    changed = [pk for pks in changes.values() for pk in pks]
+    if changed:
+        # Attending (or missing) a workshop is activity on the person's file.
+        Trajectory.objects.filter(session_attendances__pk__in=changed).update(last_activity_at=timezone.now())
+    audit.record(user=by, action="collective:register_finalised" if finalise else "collective:register", obj=session)
+    return session

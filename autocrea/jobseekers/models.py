@@ -83,6 +83,26 @@ class Jobseeker(models.Model):
     end_of_rights_on = models.DateField(_("end of benefit rights"), null=True, blank=True)
     # 11 digits, validated with python-stdnum; shown masked, never in a URL, a log or an export.
     national_number = models.CharField(_("national register number"), max_length=11, blank=True)
+    # A person outside the programme's eligibility rules (jobseekers/eligibility.py) can still be
+    # recorded: the counsellor's justification is kept here, with who gave it and when (and audited).
+    eligibility_justification = models.TextField(_("justification for a person outside the rules"), blank=True)
+    eligibility_justified_on = models.DateField(_("justified on"), null=True, blank=True)
+    eligibility_justified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A duplicate merged into another record (jobseekers/merge.py) is kept, marked, never deleted.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,3 +153,53 @@ class LanguageSkill(models.Model):
         verbose_name = _("language spoken")
         verbose_name_plural = _("languages spoken")
         constraints = [models.UniqueConstraint(fields=["jobseeker", "language"], name="one_level_per_language")]
+
+
+class EligibilityRuleKind(models.TextChoices):
+    """What a rule checks; its parameters (months, age) live on the rule."""
+
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Unemployed for at least a number of months")
+    SOCIAL_INCOME = "social_income", _("CPAS/OCMW client (social integration income)")
+    LOW_SKILLED = "low_skilled", _("Low-skilled: no upper-secondary diploma recognised in Belgium")
+    AGE_AT_LEAST = "age_at_least", _("Aged at least a number of years")
+
+
+class EligibilityRule(models.Model):
+    """One rule of the programme's public, as data: a person is eligible when any active rule applies."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=EligibilityRuleKind.choices)
+    active = models.BooleanField(_("active"), default=True)
+    months = models.PositiveSmallIntegerField(
+        _("months"), null=True, blank=True, help_text=_("For “unemployed for at least”: the number of months.")
+    )
+    age = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, help_text=_("For “aged at least”: the age in years.")
+    )
+    label_fr = models.CharField(_("label (French)"), max_length=200)
+    label_nl = models.CharField(_("label (Dutch)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "fr")[:2]
+        return (getattr(self, f"label_{lang}", "") if lang in {"fr", "nl", "en"} else "") or self.label_fr
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == EligibilityRuleKind.LONG_TERM_UNEMPLOYED and not self.months:
+            raise ValidationError({"months": _("Give the number of months.")})
+        if self.kind == EligibilityRuleKind.AGE_AT_LEAST and not self.age:
+            raise ValidationError({"age": _("Give the age.")})

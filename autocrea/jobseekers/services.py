@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from autocrea.accounts import audit
+from autocrea.accounts.access import can
+from autocrea.jobseekers.eligibility import evaluate
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import services as pathways
@@ -24,6 +28,8 @@ def find_duplicates(*, jobseeker: Jobseeker) -> list[Jobseeker]:
         same_person = same_person | Jobseeker.objects.filter(national_number=jobseeker.national_number)
     if jobseeker.pk:
         same_person = same_person.exclude(pk=jobseeker.pk)
+    # A record merged into another is history, not a person to register against.
+    same_person = same_person.filter(merged_into__isnull=True)
     return list(same_person[:5])
 
 
@@ -35,20 +41,58 @@ def register_jobseeker(
     channel: str,
     project_summary: str = "",
     sector: BusinessSector | None = None,
+    eligibility_justification: str = "",
 ) -> Trajectory:
-    """Save a new person and their interest together; refuse a duplicate (which also stops a double submit)."""
+    """Save a new person and their interest together; refuse a duplicate (which also stops a double submit).
+
+    A person outside the eligibility rules is recorded only with the counsellor's justification.
+    """
     if jobseeker.pk is not None:
         raise PathwayError(_("This person is already registered."))
     if find_duplicates(jobseeker=jobseeker):
         raise PathwayError(
             _("A person with this national register number, or this name and date of birth, is already registered.")
         )
+    today = timezone.localdate()
+    justification = eligibility_justification.strip()
+    if not evaluate(jobseeker, on=today).eligible:
+        if not justification:
+            raise PathwayError(
+                _(
+                    "This person meets none of the programme's eligibility rules: give the justification for recording them."
+                )
+            )
+        jobseeker.eligibility_justification = justification
+        jobseeker.eligibility_justified_on = today
+        jobseeker.eligibility_justified_by = by
     try:
         with transaction.atomic():
             jobseeker.save()
     except IntegrityError as exc:
         # Two counsellors registering the same national number at the same moment.
         raise PathwayError(_("A person with this national register number is already registered.")) from exc
+    if jobseeker.eligibility_justification:
+        audit.record(user=by, action="jobseeker:eligibility_justified", obj=jobseeker)
     return pathways.express_interest(
         jobseeker=jobseeker, by=by, channel=channel, project_summary=project_summary, sector=sector
     )
+
+
+@transaction.atomic
+def justify_eligibility(*, jobseeker: Jobseeker, by: Any, justification: str, on: Any = None) -> Jobseeker:
+    """Record why a person outside the eligibility rules is in the programme (counsellors only, audited)."""
+    if not can(by, "justify_eligibility"):
+        raise PathwayError(_("You are not allowed to do this for this person."))
+    justification = justification.strip()
+    if not justification:
+        raise PathwayError(_("Give the justification."))
+    person = Jobseeker.objects.select_for_update().get(pk=jobseeker.pk)
+    today = timezone.localdate()
+    if evaluate(person, on=on or today).eligible:
+        raise PathwayError(_("This person meets the programme's rules: no justification is needed."))
+    person.eligibility_justification = justification
+    person.eligibility_justified_on = today
+    person.eligibility_justified_by = by
+    person.save(update_fields=["eligibility_justification", "eligibility_justified_on", "eligibility_justified_by"])
+    audit.record(user=by, action="jobseeker:eligibility_justified", obj=person)
+    return person

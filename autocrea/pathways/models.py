@@ -320,3 +320,31 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
+        # The worklist filters on status and sorts by due date.
+        indexes = [models.Index(fields=["status", "due_on"], name="followup_status_due_idx")]
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    IN_PERSON = "in_person", _("In person")
+
+
+class FollowUpAttempt(models.Model):
+    """One attempt to reach the person for the +6-month follow-up: the trace behind a non-response."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="attempts")
+    on = models.DateField(_("date of the attempt"))
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    # A short working note ("left a voicemail"): no copy of the person's answers.
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("follow-up contact attempt")
+        verbose_name_plural = _("follow-up contact attempts")
+        indexes = [models.Index(fields=["follow_up", "on"], name="followup_attempt_idx")]

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can
+from autocrea.notifications.services import notify
 from autocrea.pathways import services
 from autocrea.pathways.models import (
     Attendance,
@@ -120,6 +121,7 @@ def register_to_session(
     _bump(session)
     for t in people:
         audit.record(user=by, action="information:registered", obj=t)
+        notify.invite(jobseeker=t.jobseeker, session=session)  # sent after commit, for a session to come
     return rows
 
 

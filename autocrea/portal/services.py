@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -20,6 +21,7 @@ from autocrea.accounts import audit
 from autocrea.accounts.models import Role, User
 from autocrea.coaching.models import Action, ActionOwner, ActionStatus
 from autocrea.jobseekers.models import Jobseeker
+from autocrea.notifications.services import notify
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
 from autocrea.pathways.steps import Channel, PathwayError, Step
@@ -78,6 +80,9 @@ def jobseeker_register_and_express_interest(*, answers: InterestAnswers) -> Traj
         raise AccountExists(
             _("An account already exists with this e-mail address or sign-in name. Sign in instead.")
         ) from exc
+    if answers.email:
+        # The address to verify (django-allauth); the view sends the verification e-mail after commit.
+        EmailAddress.objects.create(user=user, email=answers.email.lower(), primary=True, verified=False)
     jobseeker = Jobseeker.objects.create(
         user=user,
         first_name=answers.first_name,
@@ -130,6 +135,7 @@ def information_session_book(*, trajectory: Trajectory, session: InformationSess
         trajectory=trajectory, session=session, status=Attendance.REGISTERED
     )
     audit.record(user=by, action="information:booked", obj=trajectory)
+    notify.invite(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
     return attendance
 
 
@@ -152,6 +158,7 @@ def information_session_cancel(*, attendance: InformationAttendance, by: Any) ->
     trajectory = attendance.trajectory
     attendance.delete()
     audit.record(user=by, action="information:cancelled", obj=trajectory)
+    notify.cancel(jobseeker=trajectory.jobseeker, session=attendance.session)  # sent after commit
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from autocrea.portal.views import auth, interest, partners, pathway, public, sessions
+from autocrea.portal.views import auth, calendar, documents, interest, mydata, partners, pathway, public, sessions
 
 public_patterns = [
     path("", public.home, name="home"),
@@ -27,6 +27,14 @@ portal_patterns = [
     path("sessions/", sessions.sessions, name="sessions"),
     path("sessions/<int:pk>/book/", sessions.book, name="session_book"),
     path("bookings/<int:pk>/cancel/", sessions.cancel, name="session_cancel"),
+    path("bookings/<int:pk>/calendar.ics", calendar.information_ics, name="booking_ics"),
+    path("appointments/<int:pk>/calendar.ics", calendar.coaching_ics, name="appointment_ics"),
+    path("documents/", documents.documents, name="documents"),
+    path("documents/<int:pk>/attestation.pdf", documents.attestation, name="attestation"),
+    path("data/", mydata.my_data, name="my_data"),
+    path("data/my-data.json", mydata.my_data_json, name="my_data_json"),
+    path("data/my-data.pdf", mydata.my_data_pdf, name="my_data_pdf"),
+    path("data/correction/", mydata.correction, name="correction"),
 ]
 
 urlpatterns = [

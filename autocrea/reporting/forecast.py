@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import math
 from statistics import NormalDist
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -46,26 +46,72 @@ def conversion_to_guided(*, qs: QuerySet[Trajectory], field: str) -> tuple[float
     return (guided / resolved if resolved else None), guided, resolved
 
 
+class ForecastSource(Protocol):
+    """The counts the forecast needs: from the trajectory table (QuerySource) or the summaries."""
+
+    def guided_between(self, start: datetime.date, end: datetime.date) -> int: ...
+    def interests_between(self, start: datetime.date, end: datetime.date) -> int: ...
+    def open_at(self, steps: list[str]) -> dict[str, int]: ...
+    def conversion(self, field: str) -> tuple[float | None, int, int]: ...
+    def lag(self) -> float | None: ...
+
+
+class QuerySource:
+    """The forecast's counts computed over the trajectory table (the full computation)."""
+
+    def __init__(self, qs: QuerySet[Trajectory]) -> None:
+        self.qs = qs
+
+    def guided_between(self, start: datetime.date, end: datetime.date) -> int:
+        return self.qs.filter(guided_on__gte=start, guided_on__lte=end).count()
+
+    def interests_between(self, start: datetime.date, end: datetime.date) -> int:
+        return self.qs.filter(interest_on__gte=start, interest_on__lte=end).count()
+
+    def open_at(self, steps: list[str]) -> dict[str, int]:
+        return dict(
+            self.qs.filter(guided_on__isnull=True, current_step__in=steps)
+            .values("current_step")
+            .annotate(n=Count("pk"))
+            .values_list("current_step", "n")
+        )
+
+    def conversion(self, field: str) -> tuple[float | None, int, int]:
+        return conversion_to_guided(qs=self.qs, field=field)
+
+    def lag(self) -> float | None:
+        lag, _n = median_days(qs=self.qs, days=DaysBetween("guided_on", "interest_on"), rows=Q(guided_on__isnull=False))
+        return lag
+
+
 def forecast_guided(
     *, queryset: QuerySet[Trajectory] | None, partner_id: int | None, today: datetime.date
 ) -> dict[str, Any]:
     """Return the expected guided count at the programme's end with 80 % and 95 % bands."""
-    programme_start, programme_end = programme_window()
     qs = base_queryset(queryset=queryset, partner_id=partner_id)
-    guided_so_far = qs.filter(guided_on__gte=programme_start, guided_on__lte=min(today, programme_end)).count()
+    return forecast_from(QuerySource(qs), partner_id=partner_id, today=today)
+
+
+def summary_totals(
+    *, today: datetime.date, programme_start: datetime.date, programme_end: datetime.date
+) -> list[tuple[str, datetime.date, datetime.date]]:
+    """Return the (fact, start, end) totals forecast_from asks a summary source for (fetched in one query)."""
+    window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
+    return [("guided", programme_start, min(today, programme_end)), ("funnel", window_start, today)]
+
+
+def forecast_from(source: ForecastSource, *, partner_id: int | None, today: datetime.date) -> dict[str, Any]:
+    """Return the forecast computed from `source`'s counts (the same arithmetic whatever the source)."""
+    programme_start, programme_end = programme_window()
+    guided_so_far = source.guided_between(programme_start, min(today, programme_end))
     days_left = max(0, (programme_end - today).days)
-    open_at = dict(
-        qs.filter(guided_on__isnull=True, current_step__in=[s for s, _ in PIPELINE_STEPS])
-        .values("current_step")
-        .annotate(n=Count("pk"))
-        .values_list("current_step", "n")
-    )
+    open_at = source.open_at([str(s) for s, _ in PIPELINE_STEPS])
     expected = float(guided_so_far)
     variance = 0.0
     pipeline = []
     for step, field in PIPELINE_STEPS:
         n = int(open_at.get(step, 0)) if days_left else 0
-        rate, _guided, resolved = conversion_to_guided(qs=qs, field=field)
+        rate, _guided, resolved = source.conversion(field)
         p = rate or 0.0
         expected += n * p
         if resolved:
@@ -83,12 +129,12 @@ def forecast_guided(
     inflow: dict[str, Any] = {"included": partner_id is None and days_left > 0}
     if inflow["included"]:
         window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
-        arrivals = qs.filter(interest_on__gte=window_start, interest_on__lte=today).count()
+        arrivals = source.interests_between(window_start, today)
         # New entrants need time to reach a partner: only those arriving early enough are counted.
-        lag, _n = median_days(qs=qs, days=DaysBetween("guided_on", "interest_on"), rows=Q(guided_on__isnull=False))
+        lag = source.lag()
         effective_days = max(0.0, days_left - (lag or 0.0))
         scale = effective_days / INFLOW_WINDOW_DAYS
-        rate, _guided, resolved = conversion_to_guided(qs=qs, field="interest_on")
+        rate, _guided, resolved = source.conversion("interest_on")
         p = rate or 0.0
         mean_arrivals = arrivals * scale
         var_arrivals = arrivals * scale * scale

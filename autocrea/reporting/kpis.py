@@ -343,23 +343,55 @@ def compute_kpis(
     partner_id: int | None,
     queryset: QuerySet[Trajectory] | None = None,
     today: datetime.date | None = None,
+    source: str = "auto",
 ) -> dict[str, Any]:
-    """Return every programme figure for the period (defaults: the programme's dates), JSON-serialisable."""
-    from autocrea.reporting import forecast  # forecast builds on this module's helpers
+    """Return every programme figure for the period (defaults: the programme's dates), JSON-serialisable.
 
+    `source`: "summary" reads the summary counts (reporting/summaries.py: a few grouped sums, whatever
+    the number of trajectories), "full" aggregates the trajectory table (the reference computation),
+    "auto" (default) takes the summaries whenever the caller's scope is one they hold (everything, or
+    one partner's trajectories) and the full computation otherwise. Both give identical numbers.
+    """
+    from autocrea.reporting import forecast, kpis_summary  # both build on this module's helpers
+
+    if source not in {"auto", "summary", "full"}:
+        raise ValueError(f"Unknown source {source!r}: auto, summary or full.")
     start, end, today = resolve_period(start=start, end=end, today=today)
-    qs = base_queryset(queryset=queryset, partner_id=partner_id)
     partner = Partner.objects.filter(pk=partner_id).values_list("slug", flat=True).first() if partner_id else None
-    return {
-        "period": {"start": start.isoformat(), "end": end.isoformat(), "as_of": today.isoformat(), "partner": partner},
-        "guided": guided_figures(qs=qs, start=start, end=end),
-        "target": target_figures(qs=qs),
-        "exits": exit_figures(qs=qs, start=start, end=end),
-        "funnel": funnel_figures(qs=qs, start=start, end=end),
-        "time_in_step": time_in_step(qs=qs, start=start, end=end),
-        "capacity": capacity_figures(qs=qs, partner_id=partner_id, today=today),
-        "forecast": forecast.forecast_guided(queryset=queryset, partner_id=partner_id, today=today),
+    figures: dict[str, Any] = {
+        "period": {"start": start.isoformat(), "end": end.isoformat(), "as_of": today.isoformat(), "partner": partner}
     }
+    use_summary = source == "summary" or (source == "auto" and kpis_summary.usable(queryset, partner_id))
+    if use_summary:
+        if not kpis_summary.usable(queryset, partner_id):
+            raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
+        figures.update(kpis_summary.compute(start=start, end=end, today=today, partner_id=partner_id))
+        return figures
+    qs = base_queryset(queryset=queryset, partner_id=partner_id)
+    figures.update(
+        {
+            "guided": guided_figures(qs=qs, start=start, end=end),
+            "target": target_figures(qs=qs),
+            "exits": exit_figures(qs=qs, start=start, end=end),
+            "funnel": funnel_figures(qs=qs, start=start, end=end),
+            "time_in_step": time_in_step(qs=qs, start=start, end=end),
+            "capacity": capacity_figures(qs=qs, partner_id=partner_id, today=today),
+            "forecast": forecast.forecast_guided(queryset=queryset, partner_id=partner_id, today=today),
+        }
+    )
+    return figures
+
+
+def compute_kpis_full(
+    *,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    partner_id: int | None,
+    queryset: QuerySet[Trajectory] | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The reference computation: every figure aggregated over the trajectory table (no summaries)."""
+    return compute_kpis(start=start, end=end, partner_id=partner_id, queryset=queryset, today=today, source="full")
 
 
 # ---------------------------------------------------------------- equity

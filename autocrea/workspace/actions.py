@@ -40,6 +40,12 @@ ACTIONS: tuple[ActionLink, ...] = (
         frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT}),
     ),
     ActionLink(
+        "collective_enrol",
+        _("Register to a collective session"),
+        "record_coaching",
+        frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT}),
+    ),
+    ActionLink(
         "action_add", _("Add to the action plan"), "record_coaching", frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT})
     ),
     ActionLink("milestone_add", _("Record a milestone"), "record_coaching", frozenset({Step.ACCOMPANIMENT})),
@@ -76,3 +82,21 @@ def available_actions(user: Any, trajectory: Trajectory) -> list[dict[str, Any]]
         url = reverse(f"workspace:{action.url_name}", args=[trajectory.pk])
         result.append({"url": url, "label": action.label, "secondary": action.secondary})
     return result
+
+
+# Documents: every case staff member who can see the trajectory may print its attestations (the view
+# scopes through accounts.access first); they come out in the person's contact language.
+DOCUMENT_ROLES = {"counsellor", "coach", "partner_manager"}
+
+
+def available_documents(user: Any, trajectory: Trajectory) -> list[dict[str, Any]]:
+    """Return the attestations `user` may print for `trajectory` now, with their URLs."""
+    from autocrea.pathways import attestations
+
+    if getattr(user, "role", "") not in DOCUMENT_ROLES:
+        return []
+    base = reverse("workspace:attestation", args=[trajectory.pk])
+    return [
+        {"url": f"{base}?kind={document.kind}", "label": document.title, "kind": document.kind}
+        for document in attestations.available(trajectory)
+    ]

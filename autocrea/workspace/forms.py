@@ -131,6 +131,16 @@ class IntakeForm(GovukModelForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select how the person expressed their interest.")},
     )
+    eligibility_justification = forms.CharField(
+        label=_("Justification if the person is outside the eligibility rules"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only needed when the person meets none of the programme's rules (long-term unemployed, CPAS client, "
+            "low-skilled, aged 50 or over)."
+        ),
+    )
 
     class Meta:
         model = Jobseeker
@@ -164,6 +174,24 @@ class IntakeForm(GovukModelForm):
         _style_width(self, {"phone": "20", "national_number": "20", "birth_date": "10"})
         for name in ("unemployed_since", "end_of_rights_on"):
             _style_width(self, {name: "10"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        from autocrea.jobseekers.eligibility import evaluate
+
+        # The person as they would be saved, to evaluate the rules before anything is written.
+        fields = {n: data.get(n) for n in ("birth_date", "education_level", "diploma_recognised", "income_source")}
+        person = Jobseeker(unemployed_since=data.get("unemployed_since"), **fields)
+        self.eligibility = evaluate(person, on=timezone.localdate())
+        if not self.eligibility.eligible and not data.get("eligibility_justification", "").strip():
+            self.add_error(
+                "eligibility_justification",
+                _("%(reason)s Give the justification for recording this person anyway.")
+                % {"reason": self.eligibility.reason},
+            )
+        return data
 
     def clean_birth_date(self) -> datetime.date | None:
         value = _not_in_future(self.cleaned_data.get("birth_date"))

@@ -93,7 +93,7 @@ def context_for(browser: Any) -> Iterator[Callable[..., Any]]:
 def _login(page: Any, live_server: Any, username: str, password: str, lang: str = "fr") -> None:
     """Sign in through the real login form and wait for the page it leads to."""
     page.goto(f"{live_server.url}/{lang}/accounts/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("button[type=submit]")

@@ -35,7 +35,7 @@ def test_a_counsellor_and_a_coach_take_a_person_from_interest_to_exit(
     page.goto(f"{live_server.url}/{lang}/workspace/trajectories/?q={t.jobseeker.last_name[:5]}")
     assert_accessible(page, "trajectory list")
     with page.expect_navigation():
-        page.click(f"a[href$='/trajectories/{t.pk}/']")
+        page.click(f"a[href$='/trajectories/{t.pk}/'], a[href*='/trajectories/{t.pk}/?']")
     assert_accessible(page, "trajectory detail")
 
     # Information: an individual interview today.

@@ -28,7 +28,7 @@ def test_the_counsellor_signs_in_and_lands_on_the_home_page(
 def test_a_wrong_password_keeps_the_person_on_the_login_page(live_server, counsellor, context_for):
     page = context_for(counsellor, "fr").new_page()
     page.goto(f"{live_server.url}/fr/accounts/login/")
-    page.fill("#id_username", counsellor.username)
+    page.fill("#id_login", counsellor.username)
     page.fill("#id_password", "not the password")
     page.click("button[type=submit]")
     page.wait_for_load_state("load")

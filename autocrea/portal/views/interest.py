@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from autocrea.accounts.verification import send_verification_email
 from autocrea.jobseekers.models import ContactLanguage, Gender
 from autocrea.pathways.steps import PathwayError
 from autocrea.portal import forms as portal_forms
@@ -25,6 +26,7 @@ from autocrea.reference.models import BusinessSector, Commune, EducationLevel
 
 SESSION_KEY = "portal_interest"
 DONE_KEY = "portal_interest_username"
+VERIFICATION_KEY = "portal_interest_verification_sent_to"
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,7 @@ def check(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session.pop(SESSION_KEY, None)
             request.session[DONE_KEY] = user.username
+            request.session[VERIFICATION_KEY] = send_verification_email(request, user)
             return redirect("portal:interest_done")
     return render(
         request,
@@ -246,5 +249,10 @@ def done(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/interest_done.html",
-        {"trajectory": trajectory, "username": username, "generated_name": "@" not in username},
+        {
+            "trajectory": trajectory,
+            "username": username,
+            "generated_name": "@" not in username,
+            "verification_sent_to": request.session.get(VERIFICATION_KEY, ""),
+        },
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from autocrea.coaching.models import SessionAttendance
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession
 from autocrea.pathways.steps import PathwayError, Step
 from autocrea.portal import services
@@ -20,6 +21,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     trajectory = my_trajectory(request)
     rows: list[InformationSession] = []
     booking = None
+    appointments: list[SessionAttendance] = []
     if trajectory is not None:
         rows = list(services.sessions_with_seats(language=trajectory.jobseeker.contact_language))
         booking = (
@@ -28,6 +30,14 @@ def sessions(request: HttpRequest) -> HttpResponse:
             )
             .select_related("session")
             .first()
+        )
+        # My coaching appointments still to come, each with its "Add to my calendar" file.
+        appointments = list(
+            SessionAttendance.objects.filter(
+                trajectory=trajectory, status="registered", session__starts_at__gt=timezone.now()
+            )
+            .select_related("session__partner")
+            .order_by("session__starts_at")
         )
     for row in rows:
         row.free = max(row.capacity - row.taken, 0)  # type: ignore[attr-defined]
@@ -38,6 +48,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
             "trajectory": trajectory,
             "sessions": rows,
             "booking": booking,
+            "appointments": appointments,
             "can_book": trajectory is not None and trajectory.current_step == Step.INTEREST and booking is None,
         },
     )

@@ -26,6 +26,9 @@ from autocrea.coaching.models import Action, ActionStatus
 from autocrea.pathways.caseload import assign_coach
 from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_caseload import AssignCoachForm, CaseloadFilterForm, coaches_of
+from autocrea.workspace.forms_collective import CaseloadRegisterForm
+from autocrea.workspace.listnav import list_nav_query
+from autocrea.workspace.views.collective import register_from_caseload
 from autocrea.workspace.views.funnel import STEP_TAG_COLOURS, _url_with
 
 PAGE_SIZE = 25
@@ -43,7 +46,7 @@ def _next_due() -> Subquery:
     return Subquery(actions.values("due_on")[:1], output_field=DateField())
 
 
-def _caseload(user: Any, criteria: dict[str, Any], now: datetime.datetime) -> QuerySet[Any]:
+def filtered_caseload(user: Any, criteria: dict[str, Any], now: datetime.datetime) -> QuerySet[Any]:
     """Return the filtered caseload, unordered and unpaginated."""
     rows = trajectories_for(user).open()
     if criteria["scope"] == CaseloadFilterForm.MINE:
@@ -60,13 +63,17 @@ def _caseload(user: Any, criteria: dict[str, Any], now: datetime.datetime) -> Qu
     return rows
 
 
+def sort_key(criteria: dict[str, Any]) -> tuple[str, bool]:
+    """Return the field the caseload is sorted on and whether the order is descending."""
+    if criteria["sort"] == CaseloadFilterForm.BY_NAME:
+        return "jobseeker__search_name", False
+    # Stalled files are worked oldest first; otherwise the most recently active come first.
+    return "last_activity_at", not criteria["stalled"]
+
+
 def _page(rows: QuerySet[Any], criteria: dict[str, Any]) -> tuple[list[Any], bool]:
     """Return one page after the cursor (the last row's id) and whether another page follows."""
-    if criteria["sort"] == CaseloadFilterForm.BY_NAME:
-        key, descending = "jobseeker__search_name", False
-    else:
-        # Stalled files are worked oldest first; otherwise the most recently active come first.
-        key, descending = "last_activity_at", not criteria["stalled"]
+    key, descending = sort_key(criteria)
     after = criteria["after"]
     if after:
         # Only the id travels in the URL; its sort value is looked up in the same filtered scope.
@@ -85,11 +92,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """List my caseload or my partner's open caseload; on POST, assign the ticked files to a coach."""
     _require_partner_staff(request.user)
     if request.method == "POST":
+        if request.POST.get("bulk") == "register":
+            return register_from_caseload(request, back=request.get_full_path())
         return _assign(request)
     form = CaseloadFilterForm(request.GET or None, user=request.user, coaches=coaches_of(request.user.partner_id))
     criteria = form.criteria()
     now = timezone.now()
-    page, has_next = _page(_caseload(request.user, criteria, now), criteria)
+    page, has_next = _page(filtered_caseload(request.user, criteria, now), criteria)
     rows = []
     for trajectory in page:
         idle_weeks = (now - trajectory.last_activity_at).days // 7
@@ -113,7 +122,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "first_url": _url_with(params, after=None) if criteria["after"] else "",
         "filtered": bool(criteria["step"] or criteria["coach"] or criteria["stalled"] or criteria["due"]),
         "assign_form": AssignCoachForm(coaches=coaches_of(request.user.partner_id)),
+        "register_form": CaseloadRegisterForm(partner_id=request.user.partner_id),
         "action_url": request.get_full_path(),
+        "nav_query": list_nav_query("caseload", request.GET),
     }
     return render(request, "workspace/caseload.html", context)
 

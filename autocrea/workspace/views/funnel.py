@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from autocrea.accounts import audit
 from autocrea.accounts.access import can, can_see_coaching_notes, get_trajectory_for, trajectories_for
 from autocrea.accounts.models import Role
+from autocrea.jobseekers.eligibility import evaluate as evaluate_eligibility
 from autocrea.jobseekers.services import register_jobseeker
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import services
@@ -37,6 +38,7 @@ from autocrea.workspace.forms import (
     ReasonForm,
     TrajectoryFilterForm,
 )
+from autocrea.workspace.listnav import list_nav_query, list_neighbours
 from autocrea.workspace.views.base import trajectory_action
 
 PAGE_SIZE = 25
@@ -72,15 +74,9 @@ def _url_with(params: QueryDict, **changes: Any) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-@login_required
-def trajectory_list(request: HttpRequest) -> HttpResponse:
-    """List the trajectories the user may see: name prefix search, filters and keyset pagination."""
-    _require_case_staff(request.user)
-    form = TrajectoryFilterForm(request.GET or None, user=request.user)
-    form.is_valid()
-    filters = getattr(form, "cleaned_data", {})
-    scope = trajectories_for(request.user)
-    rows = scope.select_related("jobseeker", "partner")
+def filtered_trajectories(user: Any, filters: dict[str, Any]) -> Any:
+    """Return the trajectories of `user`'s scope that match the list's search and filters, unordered."""
+    rows = trajectories_for(user).select_related("jobseeker", "partner")
     key = search_key(filters.get("q") or "")
     if key:
         # A range on the normalised name, like JobseekerQuerySet.name_prefix, so an index can serve it.
@@ -89,6 +85,19 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(current_step=filters["step"])
     if filters.get("partner"):
         rows = rows.filter(partner=filters["partner"])
+    return rows
+
+
+@login_required
+def trajectory_list(request: HttpRequest) -> HttpResponse:
+    """List the trajectories the user may see: name prefix search, filters and keyset pagination."""
+    _require_case_staff(request.user)
+    form = TrajectoryFilterForm(request.GET or None, user=request.user)
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    scope = trajectories_for(request.user)
+    rows = filtered_trajectories(request.user, filters)
+    key = search_key(filters.get("q") or "")
     after = filters.get("after")
     if after:
         # The cursor is the last row's id only; its name is looked up in scope so no name goes in the URL.
@@ -106,6 +115,7 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
         "next_url": _url_with(request.GET, after=page[-1].pk) if has_next else "",
         "first_url": _url_with(request.GET, after=None) if after else "",
         "filtered": bool(key or filters.get("step") or filters.get("partner")),
+        "nav_query": list_nav_query("trajectories", request.GET),
     }
     return render(request, "workspace/trajectories.html", context)
 
@@ -183,6 +193,10 @@ def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "secondary_actions": [a for a in actions if a["secondary"]],
         "timeline": _timeline(request.user, trajectory, partner_view),
         "partner_view": partner_view,
+        # Eligibility as it stood when the person expressed their interest.
+        "eligibility": evaluate_eligibility(trajectory.jobseeker, on=trajectory.interest_on),
+        # Previous / next inside the filtered list the page was opened from (workspace/listnav.py).
+        "list_nav": list_neighbours(request, trajectory),
     }
     return render(request, "workspace/trajectory.html", context)
 
@@ -205,11 +219,20 @@ def intake(request: HttpRequest) -> HttpResponse:
                 channel=data["channel"],
                 project_summary=data["project_summary"],
                 sector=data["sector"],
+                eligibility_justification=data["eligibility_justification"],
             )
         except PathwayError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The person and their interest are recorded."))
+            if form.eligibility.eligible:
+                messages.info(request, _("Eligible: %(reason)s") % {"reason": form.eligibility.reason})
+            else:
+                messages.warning(
+                    request,
+                    _("Outside the eligibility rules, recorded with your justification. %(reason)s")
+                    % {"reason": form.eligibility.reason},
+                )
             return redirect("workspace:trajectory", trajectory.pk)
     return render(request, "workspace/intake.html", {"form": form})
 

@@ -2,15 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import PARTNER_ROLES
+from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.pathways.followups import due_count
 from autocrea.pathways.steps import Step
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    context = {}
+    context: dict[str, object] = {"follow_ups_due": None}
     if request.user.role in PARTNER_ROLES:
         # One grouped query over the partner's own scope: the number of people at each step.
         counts = dict(trajectories_for(request.user).values_list("current_step").annotate(n=Count("id")).order_by())
@@ -19,4 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
             for step in Step
             if counts.get(step.value)
         ]
+    if request.user.role in {*PARTNER_ROLES, Role.COUNSELLOR}:
+        # The +6-month follow-ups due now or overdue in the user's scope (one COUNT).
+        context["follow_ups_due"] = due_count(request.user, today=timezone.localdate())
     return render(request, "workspace/home.html", context)

@@ -333,9 +333,17 @@ def partner_panel_context(trajectory: Trajectory) -> dict[str, Any]:
         .select_related("session")
         .order_by("-session__starts_at")
     )
+    collective = (
+        SessionAttendance.objects.filter(
+            trajectory=trajectory, session__partner_id=trajectory.partner_id, session__kind=SessionKind.COLLECTIVE
+        )
+        .select_related("session")
+        .order_by("-session__starts_at")
+    )
     return {
         "trajectory": trajectory,
         "diagnostic": diagnostic,
+        "collective_attendances": list(collective),
         "baseline": baseline,
         "latest": latest,
         "skill_rows": skill_rows,

@@ -29,10 +29,11 @@ from autocrea.demo import names
 from autocrea.demo.personas import PARTNERS, demo_usernames, ensure_accounts
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.partners.models import Partner
-from autocrea.pathways import services
-from autocrea.pathways.models import InformationAttendance, InformationSession, Trajectory
+from autocrea.pathways import followups, services
+from autocrea.pathways.models import FollowUp, InformationAttendance, InformationSession, Trajectory
 from autocrea.pathways.steps import Channel
 from autocrea.reference.models import BarrierCode, ExitKind
+from autocrea.reporting import summaries
 
 SEED = 20240101
 URL = "http://127.0.0.1:8000/"
@@ -123,6 +124,8 @@ class Command(BaseCommand):
             already = Jobseeker.objects.filter(user=users["demo-jobseeker"]).exists()
             if not already:
                 _Seeder(users).run()
+                # The services kept the summary counts current; a rebuild also covers any row written directly.
+                summaries.rebuild()
         self._print_summary(password, created=not already)
 
     def _print_summary(self, password: str, *, created: bool) -> None:
@@ -196,6 +199,29 @@ class _Seeder:
                 slug = "credal"
             # A few people (one in thirty) are non-binary.
             self.walk(target, slug, non_binary=n % 30 == 11)
+        self.follow_up_attempts()
+
+    def follow_up_attempts(self) -> None:
+        """Give two in three due follow-ups contact attempts, so that the worklist shows attempts and reminders.
+
+        Deterministic and without the random generator, so the rest of the demo stays as it was.
+        """
+        due = (
+            FollowUp.objects.filter(status="due", due_on__lte=self.today, exit__voided_on__isnull=True)
+            .select_related("trajectory__partner")
+            .order_by("due_on", "pk")
+        )
+        for n, follow_up in enumerate(due):
+            if n % 3 == 2:
+                continue  # nobody tried yet: a reminder is due
+            trajectory = follow_up.trajectory
+            coach = self.cast.coaches[trajectory.partner.slug]
+            first = min(follow_up.due_on + datetime.timedelta(days=3), self.today)
+            followups.record_follow_up_attempt(trajectory=trajectory, by=coach, on=first, channel="phone")
+            if n % 3 == 1:
+                # A recent e-mail: no reminder for this one this week.
+                recent = max(self.today - datetime.timedelta(days=2), first)
+                followups.record_follow_up_attempt(trajectory=trajectory, by=coach, on=recent, channel="email")
 
     def create_information_sessions(self) -> None:
         places = {

@@ -1,0 +1,342 @@
+"""The figures of kpis.compute_kpis read from the summary counts (reporting/summaries.py).
+
+Same definitions and the same output, number for number, as the full computation over the trajectory
+table (kpis.compute_kpis_full, the reference): each figure is a few grouped sums over summary rows
+(whole years and months of the period plus its edge days), and at most a few hundred aggregated rows
+(never a trajectory) reach Python, for the medians and the exit kinds' flags.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, ExtractYear
+
+from autocrea.partners.models import Partner
+from autocrea.pathways.models import OrientationStatus, Trajectory
+from autocrea.pathways.steps import Step
+from autocrea.reference.models import ExitKind
+from autocrea.reporting import kpis
+from autocrea.reporting.models import Grain, SummaryCount
+from autocrea.reporting.summaries import FUNNEL_FIELDS, histogram_median, period_q
+
+
+def usable(queryset: QuerySet[Trajectory] | None, partner_id: int | None) -> bool:
+    """Whether the caller's scope is one the summaries hold: everything, or the partner's own trajectories."""
+    if queryset is None:
+        return True
+    query = queryset.query
+    if queryset.model is not Trajectory or query.is_empty() or query.distinct or query.combinator:
+        return False
+    if query.low_mark or query.high_mark is not None:
+        return False
+    if not query.where.children:
+        return True
+    return partner_id is not None and query.where == Trajectory.objects.filter(partner_id=partner_id).query.where
+
+
+UNDATED_FACTS = ("conv", "current", "lag", "queue")
+
+
+class Reader:
+    """The summary rows one compute_kpis call needs, each fetched once: a handful of grouped queries."""
+
+    def __init__(self, partner_id: int | None) -> None:
+        self.partner_id = partner_id
+        self._undated: dict[str, list[tuple[int | None, str, int | None, int]]] | None = None
+        self._partners: list[tuple[int, str, bool, int]] | None = None
+        self._totals: dict[tuple[str, datetime.date, datetime.date], int] = {}
+        self._period_rows: dict[tuple[datetime.date, datetime.date], list[Any]] = {}
+
+    def rows(self, *facts: str) -> QuerySet[SummaryCount]:
+        qs = (
+            SummaryCount.objects.filter(fact__in=facts)
+            if len(facts) > 1
+            else SummaryCount.objects.filter(fact=facts[0])
+        )
+        return qs.filter(partner_key=self.partner_id) if self.partner_id is not None else qs
+
+    def dated(self, *facts: str, start: datetime.date, end: datetime.date) -> QuerySet[SummaryCount]:
+        return self.rows(*facts).filter(period_q(start, end))
+
+    def total(self, fact: str, *, start: datetime.date, end: datetime.date) -> int:
+        key = (fact, start, end)
+        if key not in self._totals:
+            self.prefetch_totals([key])
+        return self._totals[key]
+
+    def prefetch_totals(self, keys: list[tuple[str, datetime.date, datetime.date]]) -> None:
+        """Fetch several (fact, start, end) totals in one query: one filtered SUM each."""
+        where = Q(grain="-")  # no row: the OR of each total's rows follows
+        sums: dict[str, Sum] = {}
+        for index, (fact, start, end) in enumerate(keys):
+            rows = Q(fact=fact) & period_q(start, end)
+            where |= rows
+            sums[f"t{index}"] = Sum("n", filter=rows)
+        qs = SummaryCount.objects.filter(where)
+        if self.partner_id is not None:
+            qs = qs.filter(partner_key=self.partner_id)
+        result = qs.aggregate(**sums)
+        for index, key in enumerate(keys):
+            self._totals[key] = int(result[f"t{index}"] or 0)
+
+    def period_rows(
+        self, start: datetime.date, end: datetime.date
+    ) -> list[tuple[str, int | None, int, str, int | None, int]]:
+        """Return (fact, partner, year, key1, key2, count) of guided and exits in the period: one query for both."""
+        key = (start, end)
+        if key not in self._period_rows:
+            rows = (
+                self.dated("guided", "exit", start=start, end=end)
+                .annotate(year=Cast(ExtractYear("period"), IntegerField()))
+                .values("fact", "partner_key", "year", "key1", "key2")
+                .annotate(t=Sum("n"))
+                .values_list("fact", "partner_key", "year", "key1", "key2", "t")
+            )
+            self._period_rows[key] = [(f, p, y, k1, k2, int(t)) for f, p, y, k1, k2, t in rows if t]
+        return self._period_rows[key]
+
+    def undated(self, fact: str) -> list[tuple[int | None, str, int | None, int]]:
+        """Return (partner, key1, key2, count) of an undated fact; every undated fact is fetched in one query."""
+        if self._undated is None:
+            self._undated = defaultdict(list)
+            # The fact first: the index (fact, grain, period, partner) then reads only the undated rows.
+            qs = SummaryCount.objects.filter(fact__in=UNDATED_FACTS, grain=Grain.NONE)
+            if self.partner_id is not None:
+                qs = qs.filter(partner_key=self.partner_id)
+            for f, partner, key1, key2, t in (
+                qs.values("fact", "partner_key", "key1", "key2")
+                .annotate(t=Sum("n"))
+                .values_list("fact", "partner_key", "key1", "key2", "t")
+            ):
+                if t:
+                    self._undated[f].append((partner, key1, key2, int(t)))
+        return self._undated.get(fact, [])
+
+    def partners(self) -> list[tuple[int, str, bool, int]]:
+        if self._partners is None:
+            self._partners = list(
+                Partner.objects.order_by("slug").values_list("pk", "slug", "active", "yearly_capacity")
+            )
+        return self._partners
+
+    def slugs(self) -> dict[int | None, str | None]:
+        slugs: dict[int | None, str | None] = {pk: slug for pk, slug, _a, _c in self.partners()}
+        slugs[0] = slugs[None] = None  # partner_key 0: no partner
+        return slugs
+
+
+def _ordered(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Sort like ORDER BY in the database: NULL last on PostgreSQL, first on SQLite."""
+    nulls_last = connection.vendor == "postgresql"
+    return sorted(rows, key=lambda r: ((r[key] is None) == nulls_last, r[key] if r[key] is not None else 0))
+
+
+def guided_figures(reader: Reader, *, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    slugs = reader.slugs()
+    counts: dict[int | None, int] = defaultdict(int)
+    for fact, partner, _year, _key1, _key2, n in reader.period_rows(start, end):
+        if fact == "guided":
+            counts[partner] += n
+    by_partner = [{"partner": slugs[partner], "guided": n} for partner, n in counts.items() if n]
+    return {"count": sum(r["guided"] for r in by_partner), "by_partner": _ordered(by_partner, "partner")}
+
+
+def target_figures(reader: Reader, *, guided: dict[str, Any] | None = None) -> dict[str, Any]:
+    programme_start, programme_end = kpis.programme_window()
+    target = int(str(settings.PROGRAMME["target_guided"]))
+    if guided is None:
+        guided = guided_figures(reader, start=programme_start, end=programme_end)
+    return {
+        "target": target,
+        "programme_start": programme_start.isoformat(),
+        "programme_end": programme_end.isoformat(),
+        "guided": guided["count"],
+        "share_of_target": kpis._rate(guided["count"], target),
+        "remaining": max(0, target - guided["count"]),
+        "by_partner": guided["by_partner"],
+    }
+
+
+def exit_figures(reader: Reader, *, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    flags = {
+        code: (positive, job)
+        for code, positive, job in ExitKind.objects.values_list("code", "is_positive", "is_job_creation")
+    }
+    rows = [row[1:] for row in reader.period_rows(start, end) if row[0] == "exit"]
+    slugs = reader.slugs()
+    groups: dict[str, dict[Any, list[int]]] = {
+        name: defaultdict(lambda: [0, 0, 0]) for name in ("partner", "year", "cohort")
+    }
+    overall = [0, 0, 0]
+    for partner, year, kind, cohort, t in rows:
+        n = int(t or 0)
+        if not n:
+            continue
+        positive, job = flags.get(kind, (False, False))
+        for cells in (
+            overall,
+            groups["partner"][slugs[partner]],
+            groups["year"][year],
+            groups["cohort"][cohort or None],
+        ):
+            cells[0] += n
+            cells[1] += n if positive else 0
+            cells[2] += n if job else 0
+
+    def row(cells: list[int]) -> dict[str, Any]:
+        return kpis._exit_row({"n_exits": cells[0], "n_positive": cells[1], "n_job_creation": cells[2]})
+
+    def grouped(name: str) -> list[dict[str, Any]]:
+        return _ordered(({name: key, **row(cells)} for key, cells in groups[name].items() if cells[0]), name)
+
+    return {
+        **row(overall),
+        "by_partner": grouped("partner"),
+        "by_year": grouped("year"),
+        "by_cohort": grouped("cohort"),
+    }
+
+
+def funnel_and_steps(
+    reader: Reader, *, start: datetime.date, end: datetime.date
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the funnel and the time in each step, from one grouped query over both facts."""
+    rows = (
+        reader.dated("funnel", "step", start=start, end=end)
+        .values("fact", "key1", "key2")
+        .annotate(t=Sum("n"))
+        .values_list("fact", "key1", "key2", "t")
+    )
+    reached = [0] * len(FUNNEL_FIELDS)
+    both = [0] * (len(FUNNEL_FIELDS) - 1)
+    stopped = 0
+    histograms: dict[str, dict[int, int]] = defaultdict(dict)
+    for fact, key1, key2, t in rows:
+        n = int(t or 0)
+        if not n:
+            continue
+        if fact == "step":
+            histograms[key1][int(key2 or 0)] = n
+            continue
+        mask = int(key2 or 0)
+        stopped += n if key1 == "stopped" else 0
+        for i in range(len(FUNNEL_FIELDS)):
+            if mask >> i & 1:
+                reached[i] += n
+                if i + 1 < len(FUNNEL_FIELDS) and mask >> (i + 1) & 1:
+                    both[i] += n
+    steps = []
+    for index, (name, _field) in enumerate(FUNNEL_FIELDS):
+        step: dict[str, Any] = {"step": name, "reached": reached[index]}
+        if index + 1 < len(FUNNEL_FIELDS):
+            step["next_step"] = FUNNEL_FIELDS[index + 1][0]
+            step["conversion_to_next"] = kpis._rate(both[index], reached[index])
+        steps.append(step)
+    times = []
+    for name, _field in FUNNEL_FIELDS[:-1]:
+        median, count = histogram_median(histograms.get(name, {}))
+        times.append({"step": name, "median_days": median, "trajectories": count})
+    return {"cohort": "interest_on in the period", "steps": steps, "stopped": stopped}, times
+
+
+def capacity_figures(reader: Reader, *, today: datetime.date) -> list[dict[str, Any]]:
+    year_start, year_end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+    accepted: dict[int | None, int] = defaultdict(int)
+    for key2, t in (
+        reader.dated("accepted", start=year_start, end=year_end)
+        .values("key2")
+        .annotate(t=Sum("n"))
+        .values_list("key2", "t")
+    ):
+        accepted[key2] += int(t or 0)
+    queues: dict[tuple[int | None, str], int] = defaultdict(int)
+    for _partner, status, orientation_partner, n in reader.undated("queue"):
+        queues[(orientation_partner, status)] += n
+    in_guidance: dict[int | None, int] = defaultdict(int)
+    for partner, step, _key2, n in reader.undated("current"):
+        if step in {Step.DIAGNOSTIC, Step.ACCOMPANIMENT}:
+            in_guidance[partner] += n
+    rows = []
+    for pk, slug, active, capacity in reader.partners():
+        if not active or (reader.partner_id is not None and pk != reader.partner_id):
+            continue
+        n = accepted.get(pk, 0)
+        rows.append(
+            {
+                "partner": slug,
+                "year": today.year,
+                "yearly_capacity": capacity,
+                "accepted_this_year": n,
+                "capacity_use": kpis._rate(n, capacity),
+                "in_guidance_now": in_guidance.get(pk, 0),
+                "pending": queues.get((pk, OrientationStatus.PENDING), 0),
+                "waitlisted": queues.get((pk, OrientationStatus.WAITLISTED), 0),
+            }
+        )
+    return rows
+
+
+class SummarySource:
+    """The forecast's inputs (forecast.ForecastSource) read from the summary counts."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+
+    def guided_between(self, start: datetime.date, end: datetime.date) -> int:
+        return self.reader.total("guided", start=start, end=end)
+
+    def interests_between(self, start: datetime.date, end: datetime.date) -> int:
+        return self.reader.total("funnel", start=start, end=end)
+
+    def open_at(self, steps: list[str]) -> dict[str, int]:
+        open_at: dict[str, int] = defaultdict(int)
+        for _partner, step, not_guided, n in self.reader.undated("current"):
+            if not_guided == 1 and step in steps:
+                open_at[step] += n
+        return dict(open_at)
+
+    def conversion(self, field: str) -> tuple[float | None, int, int]:
+        guided = resolved = 0
+        for _partner, key1, code, n in self.reader.undated("conv"):
+            if key1 == field:
+                guided += n if code == 2 else 0
+                resolved += n if code in {1, 2} else 0
+        return (guided / resolved if resolved else None), guided, resolved
+
+    def lag(self) -> float | None:
+        histogram: dict[int, int] = defaultdict(int)
+        for _partner, _key1, days, n in self.reader.undated("lag"):
+            histogram[int(days or 0)] += n
+        return histogram_median(histogram)[0]
+
+
+def compute(
+    *, start: datetime.date, end: datetime.date, today: datetime.date, partner_id: int | None
+) -> dict[str, Any]:
+    """Return the figures of compute_kpis (without `period`), reading the summaries."""
+    from autocrea.reporting import forecast
+
+    reader = Reader(partner_id)
+    programme_start, programme_end = kpis.programme_window()
+    reader.prefetch_totals(
+        forecast.summary_totals(today=today, programme_start=programme_start, programme_end=programme_end)
+    )
+    guided = guided_figures(reader, start=start, end=end)
+    programme = (programme_start, programme_end)
+    funnel, times = funnel_and_steps(reader, start=start, end=end)
+    return {
+        "guided": guided,
+        "target": target_figures(reader, guided=guided if (start, end) == programme else None),
+        "exits": exit_figures(reader, start=start, end=end),
+        "funnel": funnel,
+        "time_in_step": times,
+        "capacity": capacity_figures(reader, today=today),
+        "forecast": forecast.forecast_from(SummarySource(reader), partner_id=partner_id, today=today),
+    }

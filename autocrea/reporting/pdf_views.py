@@ -1,0 +1,154 @@
+"""The steering report: a partner's (or the programme's) figures for a period, as a PDF in French or Dutch.
+
+The same figures as the dashboards, from the same engine and the same tables (`views.build_tables`
+over `kpis.compute_kpis`, `survival.survival_summary` and `kpis.equity`): nothing is recomputed
+here. Because a printed report leaves the service (steering meetings of the partnership), every
+table is printed with the exports' small-cell suppression (disclosure.py), and so are the headline
+figures. Scoping is the dashboards': the programme manager chooses any partner (or none: the whole
+programme); partner staff get their own partner, and asking for another partner is refused (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+
+from autocrea.accounts import audit
+from autocrea.accounts.access import export_scope_for
+from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.lib.pdf import pdf_response, render_pdf
+from autocrea.partners.models import Partner
+from autocrea.reporting import disclosure, kpis, survival
+from autocrea.reporting.views import (
+    Filters,
+    Table,
+    _filters,
+    _forecast_words,
+    _role,
+    _suppress_exit_rows,
+    build_tables,
+    fmt,
+)
+
+REPORT_LANGUAGES = ("fr", "nl")
+HIDDEN = "*"
+RATES = ("positive_rate", "job_creation_rate")
+
+
+def report_language(request: HttpRequest) -> str:
+    """Return the report's language: ?lang= if French or Dutch, else the user's screen language, else French."""
+    asked = request.GET.get("lang", "")
+    if asked in REPORT_LANGUAGES:
+        return asked
+    for candidate in (getattr(request, "LANGUAGE_CODE", ""), getattr(request.user, "preferred_language", "")):
+        if candidate in REPORT_LANGUAGES:
+            return str(candidate)
+    return "fr"
+
+
+def _printed_rows(table: Table) -> list[list[dict[str, Any]]]:
+    """Return the table's cells as printed: suppressed as in the exports, a hidden count shown as `*`."""
+    rows = []
+    for shown, original in zip(table.export_rows(), table.rows, strict=True):
+        cells = []
+        for column in table.columns:
+            value = shown.get(column.key)
+            hidden = value is None and original.get(column.key) is not None
+            cells.append({"text": HIDDEN if hidden else fmt(value, column.kind), "numeric": column.numeric})
+        rows.append(cells)
+    return rows
+
+
+def _headline(kp: dict[str, Any]) -> dict[str, str]:
+    """Return the four headline figures of the dashboard, suppressed like an exits row."""
+    exits = kp["exits"]
+    (row,) = _suppress_exit_rows([{k: exits[k] for k in ("exits", "positive", "job_creation", *RATES)}])
+    guided = kp["guided"]["count"]
+    return {
+        "guided": HIDDEN if disclosure.is_sensitive(guided) else fmt(guided, "int"),
+        "exits": HIDDEN if row["exits"] is None else fmt(row["exits"], "int"),
+        "positive_rate": HIDDEN
+        if row["positive_rate"] is None and exits["exits"]
+        else fmt(row["positive_rate"], "rate"),
+        "job_creation_rate": HIDDEN
+        if row["job_creation_rate"] is None and exits["exits"]
+        else fmt(row["job_creation_rate"], "rate"),
+    }
+
+
+def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang: str) -> dict[str, Any]:
+    """Return everything the printed report says, built in `lang` from the dashboard's own figures."""
+    scope = export_scope_for(user)
+    partner_id = partner.pk if partner else None
+    start, end = filters.start, filters.end
+    kp = kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=scope)
+    surv = survival.survival_summary(start=start, end=end, partner_id=partner_id, queryset=scope)
+    eq = kpis.equity(dimension=filters.dimension, start=start, end=end, partner_id=partner_id, queryset=scope)
+    period_start, period_end, today = kpis.resolve_period(start=start, end=end)
+    with translation.override(lang):
+        tables = build_tables(kp, surv, eq)
+        printed = [
+            {
+                "key": t.key,
+                "caption": t.caption,
+                "columns": [{"label": c.label, "numeric": c.numeric} for c in t.columns],
+                "rows": _printed_rows(t),
+                "definition": t.definition,
+                "note": t.note,
+            }
+            for t in tables
+        ]
+        partner_name = partner.name if partner else None
+        return {
+            "partner": partner,
+            "partner_name": partner_name,
+            "period_start": period_start,
+            "period_end": period_end,
+            "issued_on": today,
+            "headline": _headline(kp),
+            "forecast": _forecast_words(kp, partner_name=partner_name),
+            "tables": printed,
+            "hidden_marker": HIDDEN,
+        }
+
+
+@login_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """Return the steering report of one partner (or the programme) for a period, as a PDF."""
+    role = _role(request)
+    if role == Role.PROGRAMME_MANAGER:
+        filters = _filters(request, partner_choice=True)  # an unknown partner is a 404
+        partner = filters.partner
+    elif role in PARTNER_ROLES and getattr(request.user, "partner_id", None):
+        filters = _filters(request, partner_choice=False)
+        partner = request.user.partner  # type: ignore[union-attr]
+        assert partner is not None  # partner staff always belong to a partner (database constraint)
+        asked = request.GET.get("partner", "").strip()
+        if asked and asked != partner.slug:
+            # Another partner's report is out of scope: refused like a foreign object.
+            raise Http404
+    else:
+        raise PermissionDenied
+    if filters.errors:
+        return HttpResponse(
+            " ".join(e["text"] for e in filters.errors), status=400, content_type="text/plain; charset=utf-8"
+        )
+    lang = report_language(request)
+    context = report_context(user=request.user, partner=partner, filters=filters, lang=lang)
+    context.update(
+        {
+            "organisation": str(settings.PROGRAMME.get("organisation") or ""),
+            "programme_name": settings.PROGRAMME.get("name", ""),
+            "service_name": settings.SERVICE_NAME,
+        }
+    )
+    content = render_pdf("pdf/partner_report.html", context, lang=lang)
+    audit.record(user=request.user, action=f"export:kpi.report.pdf.{lang}", obj=partner or request.user)
+    slug = partner.slug if partner else "programme"
+    filename = f"autocrea-report-{slug}-{context['period_start']:%Y%m%d}-{context['period_end']:%Y%m%d}-{lang}.pdf"
+    return pdf_response(content, filename)
