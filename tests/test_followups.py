@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,14 @@ from autocrea.pathways.models import FollowUp, FollowUpAttempt, StepLog, Traject
 from autocrea.pathways.steps import PathwayError, Step
 from autocrea.workspace.views import followups as followup_views
 from tests.factories import make_jobseeker, make_trajectory
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are compared in English: start every test there, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,14 @@ from autocrea.jobseekers.services import find_duplicates
 from autocrea.pathways.models import StepLog, Trajectory
 from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_jobseeker, make_trajectory
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are compared in English: start every test there, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
