@@ -15,11 +15,14 @@ holding the trajectory now:
 | `conv`     | (undated)                | funnel date field    | 2 guided, 1 stopped, 0 still open    |
 | `lag`      | (undated)                |                      | days from interest to guided         |
 
-Maintenance, in the same transaction as the step log (performance.md trap 5):
+Keys are never null (0 = no partner or unknown, 0001-01-01 = undated) so that each key has one row,
+upserted. Maintenance, in the same transaction as the step log (performance.md trap 5):
 `pathways.services._locked` calls `snapshot()` on the row it locks (the facts before the change) and
 `_move` (and the waiting-list answer, which changes no step) calls `refresh()` once the change is
-written: the difference between the facts after and before is added to the counts. `express_interest`
-calls `refresh(created=True)`. `rebuild()` recomputes every count from the tables in a few
+written: the difference between the facts after and before is added to the counts in one
+`INSERT … ON CONFLICT DO UPDATE`. `express_interest` calls `refresh(created=True)`. Only the row's own
+facts are free; the step log is read when the holder changes or a partner accepts, the orientations
+at the orientation step (the only step with a pending or waiting-list place). `rebuild()` recomputes every count from the tables in a few
 `INSERT … SELECT` statements (command `rebuild_summaries`; generate_population and seed_demo call it).
 `facts()` (Python, one trajectory) and `_sources()` (SQL, all trajectories) are the same definition
 twice: tests/test_summaries.py checks that they agree.
@@ -182,8 +185,6 @@ def refresh(trajectory: Trajectory, *, created: bool = False) -> None:
     if Step.ORIENTATION in {before.step, after.step}:
         after.queues = _queue_facts(t)
         delta.update(after.queues)
-        delta.subtract(before.queues)
-    elif before.queues:
         delta.subtract(before.queues)
     apply(delta)
     # A second change in the same transaction starts from here.
