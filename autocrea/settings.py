@@ -218,7 +218,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reauthenticate": "10/m/user",
 }
-MFA_SUPPORTED_TYPES = ["totp"]
+# Recovery codes: ten single-use codes shown once TOTP is on, for a staff member without their phone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "autocrea.accounts.adapter.MfaAdapter"
 MFA_FORMS = {
     "authenticate": "autocrea.accounts.forms.MfaAuthenticateForm",
     "reauthenticate": "autocrea.accounts.forms.MfaReauthenticateForm",
@@ -230,8 +232,14 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True  # staff accounts are made by an administrator
 AUTOCREA_STAFF_MFA = env_bool("AUTOCREA_STAFF_MFA", not DEVELOPMENT)
 SOCIALACCOUNT_ADAPTER = "autocrea.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # the federal login matches an existing person by e-mail
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# The federal login matches a known job seeker by national register number (accounts/adapter.py
+# match_federal_login), never allauth's e-mail matching; the verified e-mail is a fallback only when
+# OIDC_EMAIL_FALLBACK is on. The claim carrying the number: FAS (CSAM) sends it as "egovNRN" with the
+# scope "egovnrn"; other services name it otherwise (OIDC_NATIONAL_NUMBER_CLAIM, OIDC_SCOPES).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+OIDC_NATIONAL_NUMBER_CLAIM = env_str("OIDC_NATIONAL_NUMBER_CLAIM", "egovNRN")
+OIDC_EMAIL_FALLBACK = env_bool("OIDC_EMAIL_FALLBACK", False)
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
@@ -247,7 +255,10 @@ if OIDC_SERVER_URL:
                 "name": env_str("OIDC_NAME", "CSAM (itsme, eID)"),
                 "client_id": env_str("OIDC_CLIENT_ID", required=True),
                 "secret": env_str("OIDC_CLIENT_SECRET", required=True),
-                "settings": {"server_url": OIDC_SERVER_URL, "scope": ["openid", "profile", "email"]},
+                "settings": {
+                    "server_url": OIDC_SERVER_URL,
+                    "scope": env_str("OIDC_SCOPES", "openid profile email egovnrn").split(),
+                },
             }
         ],
     }

@@ -288,7 +288,7 @@ def test_a_counsellor_sets_up_totp_then_every_sign_in_asks_for_the_code(client, 
     assert again.status_code == 302 and again["Location"] == url("mfa_activate_totp")
     page = client.get(url("mfa_activate_totp"))
     assert page.status_code == 200
-    secret = re.search(r'id="authenticator-secret"[^>]*>([A-Z2-7]+)<', page.content.decode()).group(1)
+    secret = re.search(r'id="authenticator-secret"[^>]*>([A-Z2-7 ]+)<', page.content.decode()).group(1).replace(" ", "")
     refused = client.post(url("mfa_activate_totp"), {"code": "000000" if totp(secret) != "000000" else "111111"})
     assert refused.status_code == 200 and not Authenticator.objects.filter(user=counsellor).exists()
     response = client.post(url("mfa_activate_totp"), {"code": totp(secret)})
@@ -317,6 +317,87 @@ def test_a_counsellor_sets_up_totp_then_every_sign_in_asks_for_the_code(client, 
     assert client.get(url("workspace:home")).status_code == 200
 
 
+def _activate_totp(client: Any, user: Any) -> Any:
+    """Sign in, confirm the password, set up TOTP; return the response to the activation."""
+    sign_in(client, user.username)
+    client.post(url("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(url("mfa_activate_totp")).content.decode()
+    secret = re.search(r'id="authenticator-secret"[^>]*>([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    response = client.post(url("mfa_activate_totp"), {"code": totp(secret)})
+    assert response.status_code == 302
+    return response
+
+
+def test_recovery_codes_are_made_with_the_authenticator_and_each_signs_in_once(client, counsellor, staff_mfa):
+    response = _activate_totp(client, counsellor)
+    # Setting up the app leads to the new recovery codes, shown once on our page.
+    assert response["Location"] == url("mfa_view_recovery_codes")
+    page = client.get(url("mfa_view_recovery_codes", "nl")).content.decode()
+    codes = re.findall(r"<li><code[^>]*>(\d{8})</code></li>", page)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert 'lang="nl"' in page and url("mfa_download_recovery_codes", "nl") in page
+    download = client.get(url("mfa_download_recovery_codes"))
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/plain")
+    assert "attachment" in download["Content-Disposition"] and "no-store" in download.get("Cache-Control", "")
+    assert download.content.decode().split() == codes
+    # The staff member's two-step verification page links to them.
+    index = client.get(url("mfa_index")).content.decode()
+    assert url("mfa_view_recovery_codes") in index
+    with translation.override("fr"):
+        from django.utils.translation import ngettext
+
+        left = ngettext(
+            "You have %(unused_count)s unused recovery code to sign in without your phone.",
+            "You have %(unused_count)s unused recovery codes to sign in without your phone.",
+            10,
+        ) % {"unused_count": 10}
+    assert left in index
+
+    def sign_in_with(code: str) -> Any:
+        client.post(url("accounts:logout"))
+        response = sign_in(client, counsellor.username)
+        assert response["Location"].startswith(url("mfa_authenticate"))
+        return client.post(url("mfa_authenticate"), {"code": code})
+
+    first = sign_in_with(codes[0])
+    assert first.status_code == 302 and int(client.session["_auth_user_id"]) == counsellor.pk
+    home = client.get(url("workspace:home"))
+    assert home.status_code == 200 and f'href="{url("mfa_index")}"' in home.content.decode()  # the footer link
+    again = sign_in_with(codes[0])  # the same code a second time
+    assert again.status_code == 200 and "_auth_user_id" not in client.session
+    assert "govuk-error-summary" in again.content.decode()
+    with translation.override("fr"):
+        from django.utils.html import escape
+
+        from autocrea.accounts.adapter import MfaAdapter
+
+        assert escape(str(MfaAdapter.error_messages["incorrect_code"])) in again.content.decode()
+    assert sign_in_with(codes[1]).status_code == 302 and int(client.session["_auth_user_id"]) == counsellor.pk
+    # Seeing the codes again asks to confirm it is you (allauth's reauthentication), then shows the 8 left.
+    ask = client.get(url("mfa_view_recovery_codes"))
+    assert ask.status_code == 302 and ask["Location"].startswith(url("account_reauthenticate"))
+    client.post(url("account_reauthenticate"), {"password": PASSWORD})
+    left = client.get(url("mfa_view_recovery_codes")).content.decode()
+    assert len(re.findall(r"<li><code[^>]*>(\d{8})</code></li>", left)) == 8
+    assert codes[0] not in left and codes[1] not in left and codes[2] in left
+
+
+def test_new_recovery_codes_replace_the_old_ones_after_confirming_it_is_you(client, counsellor, staff_mfa):
+    _activate_totp(client, counsellor)
+    old = re.findall(r"<li><code[^>]*>(\d{8})</code></li>", client.get(url("mfa_view_recovery_codes")).content.decode())
+    # Right after activation the person has just proved it is them: the page opens directly.
+    page = client.get(url("mfa_generate_recovery_codes"))
+    assert page.status_code == 200 and "govuk-button--warning" in page.content.decode()
+    response = client.post(url("mfa_generate_recovery_codes"))
+    assert response.status_code == 302 and response["Location"] == url("mfa_view_recovery_codes")
+    new = re.findall(r"<li><code[^>]*>(\d{8})</code></li>", client.get(url("mfa_view_recovery_codes")).content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    client.post(url("accounts:logout"))
+    sign_in(client, counsellor.username)
+    assert client.post(url("mfa_authenticate"), {"code": old[0]}).status_code == 200  # the old set is gone
+    assert "_auth_user_id" not in client.session
+
+
 def test_the_demo_and_test_default_is_off_and_production_default_is_on():
     import subprocess
     import sys
@@ -339,6 +420,24 @@ def test_the_demo_and_test_default_is_off_and_production_default_is_on():
 
 ISSUER = "https://idp.federal.test"
 CLIENT_ID = "autocrea-test"
+
+
+# The federal login as settings.py configures it when OIDC_SERVER_URL is set, pointing at the stub.
+FEDERAL = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "VERIFIED_EMAIL": True,
+        "APPS": [
+            {
+                "provider_id": "federal",
+                "name": "CSAM (itsme, eID)",
+                "client_id": CLIENT_ID,
+                "secret": "stub-secret",
+                "settings": {"server_url": ISSUER, "scope": ["openid", "profile", "email", "egovnrn"]},
+            }
+        ],
+    }
+}
 
 
 class _Response:
@@ -422,21 +521,7 @@ def federal(settings: Any, monkeypatch: Any) -> Any:
     """Switch the federal login on (as OIDC_SERVER_URL would) and answer its HTTP calls with a stub."""
     from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "OAUTH_PKCE_ENABLED": True,
-            "VERIFIED_EMAIL": True,
-            "APPS": [
-                {
-                    "provider_id": "federal",
-                    "name": "CSAM (itsme, eID)",
-                    "client_id": CLIENT_ID,
-                    "secret": "stub-secret",
-                    "settings": {"server_url": ISSUER, "scope": ["openid", "profile", "email"]},
-                }
-            ],
-        }
-    }
+    settings.SOCIALACCOUNT_PROVIDERS = FEDERAL
     holder: dict[str, StubProvider] = {}
 
     def make(claims: dict[str, Any]) -> StubProvider:
@@ -467,37 +552,162 @@ def test_the_federal_login_is_off_unless_configured(client):
     assert client.post(url("openid_connect_login", "fr", "federal")).status_code == 404
 
 
-def test_the_federal_login_signs_in_the_job_seeker_with_the_same_e_mail(client, cast, federal):
+NISS = "85073003328"  # 85.07.30-033.28, a valid national register number (check digits mod 97)
+OTHER_NISS = "90020197724"  # 90.02.01-977.24, valid too
+
+
+def _refusal(response: Any, client: Any, message: str, lang: str, page: str = "portal:login") -> None:
+    """The federal login was refused: back to a sign-in page, nobody signed in, the reason in the visitor's language."""
+    assert response.status_code == 302 and response["Location"] == url(page, lang), response
+    assert "_auth_user_id" not in client.session
+    body = client.get(response["Location"]).content.decode()
+    with translation.override(lang):
+        from django.utils.html import escape
+        from django.utils.translation import gettext
+
+        assert escape(gettext(message)) in body, body[:2000]
+
+
+def test_the_test_national_numbers_are_valid():
+    from stdnum.be import ssn
+
+    assert ssn.is_valid(NISS) and ssn.is_valid(OTHER_NISS)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_the_federal_login_finds_the_job_seeker_by_national_number_whatever_the_e_mail(client, cast, federal, lang):
+    from allauth.socialaccount.models import SocialAccount
+
+    from autocrea.accounts.models import AuditEvent
+
+    user = cast["demo-jobseeker"]
+    user.email = "amina@example.org"
+    user.save()
+    person = make_jobseeker(user=user, email=user.email, national_number=NISS)
+    make_jobseeker(national_number=OTHER_NISS)  # someone else, without an account
+    stub = federal(
+        {"sub": "fas-123", "egovNRN": "85.07.30-033.28", "email": "a.benali@other.example", "email_verified": True}
+    )
+    response = _federal_round_trip(client, stub, lang)
+    assert response.status_code == 302, response.content.decode()[:1000]
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert client.get(url("portal:pathway", lang)).status_code == 200
+    assert f"POST {ISSUER}/token" in stub.calls
+    event = AuditEvent.objects.get(action="login:federal")
+    assert (event.user_id_ref, event.object_type, event.object_id) == (user.pk, "jobseeker", person.pk)
+    # The number is kept nowhere else: no link row holding the federal answer, nothing in the session.
+    assert not SocialAccount.objects.exists()
+    assert "85073003328" not in str(dict(client.session)) and "033.28" not in str(dict(client.session))
+
+
+def test_the_federal_login_refuses_an_unknown_national_number_and_makes_no_account(client, cast, federal):
+    from autocrea.accounts.models import AuditEvent, User
+
+    user = cast["demo-jobseeker"]
+    user.email = "amina@example.org"
+    user.save()
+    make_jobseeker(user=user, email=user.email, national_number=NISS)
+    before = User.objects.count()
+    # Same e-mail as a known person, but another number: the e-mail is no fallback unless configured.
+    stub = federal({"sub": "fas-999", "egovNRN": OTHER_NISS, "email": "amina@example.org", "email_verified": True})
+    response = _federal_round_trip(client, stub, "nl")
+    _refusal(
+        response,
+        client,
+        "We could not find your file with the details from the federal login. "
+        "Sign in with your e-mail address, or ask a counsellor for help.",
+        "nl",
+    )
+    assert User.objects.count() == before
+    assert AuditEvent.objects.filter(action="login:federal_refused_unknown").count() == 1
+    assert not AuditEvent.objects.filter(action="login:federal").exists()
+
+
+def test_the_federal_login_refuses_an_invalid_national_number(client, cast, federal):
+    user = cast["demo-jobseeker"]
+    make_jobseeker(user=user, national_number=NISS)
+    stub = federal({"sub": "fas-555", "egovNRN": "85073003329"})  # one check digit off
+    response = _federal_round_trip(client, stub, "fr")
+    _refusal(
+        response,
+        client,
+        "The federal login sent a national register number we cannot use. "
+        "Sign in with your e-mail address, or ask a counsellor for help.",
+        "fr",
+    )
+
+
+def test_the_federal_login_refuses_when_no_national_number_is_sent(client, cast, federal):
+    user = cast["demo-jobseeker"]
+    user.email = "amina@example.org"
+    user.save()
+    make_jobseeker(user=user, email=user.email, national_number=NISS)
+    stub = federal({"sub": "fas-123", "email": "amina@example.org", "email_verified": True})
+    response = _federal_round_trip(client, stub, "en")
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+
+
+def test_the_federal_login_falls_back_to_the_verified_e_mail_only_when_configured(client, cast, federal, settings):
+    settings.OIDC_EMAIL_FALLBACK = True
     user = cast["demo-jobseeker"]
     user.email = "amina@example.org"
     user.save()
     make_jobseeker(user=user, email=user.email)
-    stub = federal({"sub": "fas-123", "email": "amina@example.org", "email_verified": True, "given_name": "Amina"})
+    stub = federal({"sub": "fas-123", "email": "Amina@example.org", "email_verified": True, "given_name": "Amina"})
     response = _federal_round_trip(client, stub, "nl")
     assert response.status_code == 302, response.content.decode()[:1000]
     assert int(client.session["_auth_user_id"]) == user.pk
-    assert client.get(url("portal:pathway", "nl")).status_code == 200
-    assert f"POST {ISSUER}/token" in stub.calls
-    from allauth.socialaccount.models import SocialAccount
-
-    assert SocialAccount.objects.get(user=user).uid == "fas-123"
 
 
-def test_the_federal_login_makes_no_account_for_an_unknown_person(client, cast, federal):
-    from autocrea.accounts.models import User
+def test_the_federal_login_refuses_when_several_people_match(client, cast, federal, settings):
+    settings.OIDC_EMAIL_FALLBACK = True
+    for username in ("demo-jobseeker", "jobseeker-b"):
+        cast[username].email = "family@example.org"
+        cast[username].save()
+        make_jobseeker(user=cast[username], email="family@example.org")
+    stub = federal({"sub": "fas-321", "email": "family@example.org", "email_verified": True})
+    _refusal(
+        _federal_round_trip(client, stub, "nl"),
+        client,
+        "Your details match more than one file, so we cannot sign you in this way. "
+        "Ask a counsellor to check your file.",
+        "nl",
+    )
 
-    before = User.objects.count()
-    stub = federal({"sub": "fas-999", "email": "stranger@example.org", "email_verified": True})
-    response = _federal_round_trip(client, stub)
-    assert response.status_code == 200
-    assert "_auth_user_id" not in client.session
-    assert User.objects.count() == before
 
+def test_the_federal_login_does_not_open_a_staff_account(client, counsellor, federal, settings):
+    from autocrea.accounts.models import AuditEvent
 
-def test_the_federal_login_does_not_open_a_staff_account(client, counsellor, federal):
+    # A staff account found by the national number (a staff member once registered as a person)...
+    make_jobseeker(user=counsellor, national_number=NISS)
+    stub = federal({"sub": "fas-777", "egovNRN": NISS})
+    message = "Staff members sign in with their password and authenticator app."
+    _refusal(_federal_round_trip(client, stub, "fr"), client, message, "fr", page="accounts:login")
+    # ... or by the e-mail fallback.
+    settings.OIDC_EMAIL_FALLBACK = True
     counsellor.email = "counsellor@actiris.example"
     counsellor.save()
-    stub = federal({"sub": "fas-777", "email": "counsellor@actiris.example", "email_verified": True})
-    response = _federal_round_trip(client, stub)
-    assert response.status_code == 302 and response["Location"].startswith(url("accounts:login"))
-    assert "_auth_user_id" not in client.session
+    stub = federal({"sub": "fas-778", "email": "counsellor@actiris.example", "email_verified": True})
+    _refusal(_federal_round_trip(client, stub, "nl"), client, message, "nl", page="accounts:login")
+    refused = AuditEvent.objects.filter(action="login:federal_refused_staff")
+    assert list(refused.values_list("user_id_ref", "object_type")) == [(counsellor.pk, "federal_login")] * 2
+
+
+def test_a_national_number_used_as_the_subject_is_never_stored_in_clear(client, cast, federal, settings):
+    from allauth.socialaccount.models import SocialAccount
+
+    settings.OIDC_NATIONAL_NUMBER_CLAIM = "sub"
+    user = cast["demo-jobseeker"]
+    make_jobseeker(user=user, national_number=NISS)
+    # A link row made earlier is found by the keyed hash and updated without the number.
+    from django.utils.crypto import salted_hmac
+
+    hashed = salted_hmac("autocrea.federal-login", NISS, algorithm="sha256").hexdigest()
+    link = SocialAccount.objects.create(user=user, provider="federal", uid=hashed, extra_data={})
+    stub = federal({"sub": NISS, "name": "Amina Benali", "email": "amina@example.org"})
+    response = _federal_round_trip(client, stub, "fr")
+    assert response.status_code == 302 and int(client.session["_auth_user_id"]) == user.pk
+    link.refresh_from_db()
+    assert link.extra_data and "Amina Benali" in str(link.extra_data)  # allauth did update the row...
+    assert NISS not in str(link.extra_data) and NISS not in str(dict(client.session))  # ...without the number
+    assert list(SocialAccount.objects.values_list("uid", flat=True)) == [hashed]

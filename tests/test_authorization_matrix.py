@@ -163,6 +163,50 @@ def _collective_session(world: dict[str, Any], which: str) -> list[Any]:
     return [world[key].pk]
 
 
+def _future_collective(world: dict[str, Any], which: str) -> Any:
+    """A series of the own (Crédal) or foreign (microStart) partner with one session to come, its person registered."""
+    key = f"future_collective_{which}"
+    if key not in world:
+        import datetime
+
+        from django.utils import timezone
+
+        from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
+
+        series = CollectiveSeries.objects.create(
+            partner_id=world[which].partner_id, topic="Workshop", recurrence="weekly"
+        )
+        session = CoachingSession.objects.create(
+            partner_id=world[which].partner_id,
+            kind="collective",
+            series=series,
+            topic="Workshop",
+            place="Rue Haute 1",
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+            capacity=10,
+        )
+        world[key] = SessionAttendance.objects.create(session=session, trajectory=world[which])
+    return world[key]
+
+
+def _collective_registration(world: dict[str, Any], which: str) -> list[Any]:
+    return [_future_collective(world, which).pk]
+
+
+def _collective_future_session(world: dict[str, Any], which: str) -> list[Any]:
+    return [_future_collective(world, which).session_id]
+
+
+def _collective_series(world: dict[str, Any], which: str) -> list[Any]:
+    return [_future_collective(world, which).session.series_id]
+
+
+def _planned_session(world: dict[str, Any], which: str) -> list[Any]:
+    """The trajectory and a planned individual session of it (the own or foreign appointment)."""
+    _appointment(world, which)
+    return [world[which].pk, world[f"appointment_{which}"].session_id]
+
+
 def _correction(world: dict[str, Any], which: str) -> list[Any]:
     """An open correction request of person A (own) or B (foreign)."""
     key = f"correction_{which}"
@@ -171,6 +215,23 @@ def _correction(world: dict[str, Any], which: str) -> list[Any]:
 
         world[key] = CorrectionRequest.objects.create(
             jobseeker=world[which].jobseeker, what_is_wrong="Phone", what_it_should_be="0470 00 00 00"
+        )
+    return [world[key].pk]
+
+
+def _activity(world: dict[str, Any], which: str) -> list[Any]:
+    """An activity of the catalogue of the own (Crédal) or foreign (microStart) partner."""
+    key = f"activity_{which}"
+    if key not in world:
+        from autocrea.partners.models import PartnerActivity
+
+        world[key] = PartnerActivity.objects.create(
+            partner_id=world[which].partner_id,
+            code=f"workshop-{which}",
+            name_fr="Atelier",
+            name_nl="Workshop",
+            step="accompaniment",
+            kind="workshop",
         )
     return [world[key].pk]
 
@@ -184,7 +245,12 @@ MATRIX: dict[str, Rule] = {
     "workspace:session_registrations": _r("counsellor", args=_info_session),
     "workspace:no_shows": _r("counsellor"),
     "reporting:programme": _r("programme_manager"),
+    # Programme settings (period, targets, quotas): programme managers only (tests/test_programme_settings.py).
+    "reporting:programme_settings": _r("programme_manager"),
     "reporting:partner": _r("coach_p1", "coach_p2", "manager_p1"),
+    # Censoring-aware figures per partner and cohort beside the closed-case rates (tests/test_survival_compare.py).
+    "reporting:survival_compare": _r("programme_manager"),
+    "reporting:partner_survival_compare": _r("coach_p1", "coach_p2", "manager_p1"),
     "root": _r(*ROLES),  # a redirect to each visitor's own front door: followed below
     "accounts:login": _r("anonymous", signed_in=302),
     "accounts:logout": _r(post_only="none"),
@@ -203,6 +269,10 @@ MATRIX: dict[str, Rule] = {
     "mfa_authenticate": _r(signed_in=302),  # only during a sign-in
     "mfa_reauthenticate": _r(signed_in=302),  # only with an authenticator
     "mfa_deactivate_totp": _r(signed_in=404),  # only with an authenticator
+    # Recovery codes: only once an authenticator is set up (404 before); making new ones asks for a code again.
+    "mfa_view_recovery_codes": _r(signed_in=404),
+    "mfa_download_recovery_codes": _r(signed_in=404),
+    "mfa_generate_recovery_codes": _r(signed_in=302),
     "socialaccount_login_cancelled": _r(*ROLES),
     "socialaccount_signup": _r(signed_in=302),  # sign-up through the federal login is closed
     "openid_connect_login": _r(signed_in=404, anonymous=404, args=lambda world, which=None: ["federal"]),
@@ -290,6 +360,26 @@ MATRIX: dict[str, Rule] = {
         "coach_p1", "coach_p2", "manager_p1", obj=True, signed_in=404, args=_collective_session
     ),
     "workspace:collective_enrol": _r("coach_p1", "coach_p2", "manager_p1", obj=True),
+    # Cancel a registration, change a series, cancel sessions to come: the session's partner only (404 otherwise).
+    "workspace:collective_registration_cancel": _r(
+        "coach_p1", "coach_p2", "manager_p1", obj=True, signed_in=404, args=_collective_registration
+    ),
+    "workspace:collective_series_edit": _r(
+        "coach_p1", "coach_p2", "manager_p1", obj=True, signed_in=404, args=_collective_series
+    ),
+    "workspace:collective_session_cancel": _r(
+        "coach_p1", "coach_p2", "manager_p1", obj=True, signed_in=404, args=_collective_future_session
+    ),
+    # A planned individual session: record it once held, or cancel it (args: the trajectory and its session).
+    "workspace:session_outcome": _r("coach_p1", "coach_p2", "manager_p1", obj=True, args=_planned_session),
+    "workspace:session_cancel": _r("coach_p1", "coach_p2", "manager_p1", obj=True, args=_planned_session),
+    # A partner's activity catalogue: its staff read it, programme managers read every partner's; only the
+    # partner's managers change it. Another partner's activity is a 404 for everyone (args: own/foreign).
+    "workspace:activities": _r("coach_p1", "coach_p2", "manager_p1", "programme_manager"),
+    "workspace:activity_add": _r("manager_p1"),
+    "workspace:activities_delivered": _r("manager_p1"),
+    "workspace:activity_edit": _r("manager_p1", obj=True, signed_in=404, args=_activity),
+    "workspace:activity_delete": _r("manager_p1", obj=True, signed_in=404, args=_activity),
 }
 # The Django admin is one block: administrators only.
 ADMIN_SAMPLE = ["admin:index", "admin:reference_exitkind_changelist", "admin:accounts_user_changelist"]

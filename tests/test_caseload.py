@@ -100,9 +100,44 @@ def test_the_partner_caseload_filters_by_coach_and_step(client, manager, second_
     assert listed_ids(html) == [files["mine_diagnostic"].pk]
 
 
-def test_a_partner_manager_has_no_file_in_my_caseload(client, manager, files):
+def test_a_partner_manager_lands_on_the_partner_caseload(client, manager, files):
+    """A manager follows no file themselves: an empty "my caseload" would greet them, so they land on the partner's."""
     client.force_login(manager)
-    assert listed_ids(client.get(url()).content.decode()) == []
+    html = client.get(url()).content.decode()
+    assert set(listed_ids(html)) == {files["mine"].pk, files["mine_diagnostic"].pk, files["colleague"].pk}
+    assert 'name="scope" value="partner"' in html
+    assert listed_ids(client.get(url(scope="mine")).content.decode()) == []
+
+
+def test_a_coach_still_lands_on_their_own_caseload(client, coach, files):
+    client.force_login(coach)
+    html = client.get(url()).content.decode()
+    assert 'name="scope" value="mine"' in html
+    assert set(listed_ids(html)) == {files["mine"].pk, files["mine_diagnostic"].pk}
+
+
+def test_the_number_of_weeks_alone_is_the_stalled_filter(client, coach, files):
+    idle_since(files["mine"], 10 * 7 + 1)
+    idle_since(files["mine_diagnostic"], 4 * 7 + 1)
+    client.force_login(coach)
+    html = client.get(url(weeks=4)).content.decode()
+    assert listed_ids(html) == [files["mine"].pk, files["mine_diagnostic"].pk]
+    assert 'name="weeks" id="id_weeks" value="4"' in html
+    # An empty number of weeks: everyone, and the field stays empty.
+    html = client.get(url(weeks="")).content.decode()
+    assert set(listed_ids(html)) == {files["mine"].pk, files["mine_diagnostic"].pk}
+    assert 'name="weeks" id="id_weeks" value=""' in html
+
+
+def test_a_wrong_number_of_weeks_says_so_in_the_field(client, coach, files):
+    idle_since(files["mine"], 10 * 7 + 1)
+    client.force_login(coach)
+    with translation.override("en"):
+        html = client.get(url("en", weeks="abc")).content.decode()
+    assert "Enter a number of weeks between 1 and 52." in html
+    assert 'id="id_weeks-error"' in html and 'value="abc"' in html
+    # The wrong value filters nothing out.
+    assert set(listed_ids(html)) == {files["mine"].pk, files["mine_diagnostic"].pk}
 
 
 def test_the_stalled_filter_uses_the_number_of_weeks_from_the_url(client, coach, files):
@@ -265,3 +300,26 @@ def test_the_caseload_renders_in_french_and_dutch(client, coach, files, lang):
         with translation.override(lang):
             assert escape(str(translation.gettext("My caseload"))) in html
         assert files["mine"].reference in html
+
+
+@pytest.mark.parametrize(("who", "first"), [("demo-partner-manager-credal", "partner"), ("demo-coach-credal", "mine")])
+def test_the_home_page_leads_each_role_to_the_caseload_they_work_from(client, cast, who, first):
+    client.force_login(cast[who])
+    with translation.override("fr"):
+        html = client.get(reverse("workspace:home")).content.decode()
+        base = reverse("workspace:caseload")
+    scopes = re.findall(rf'href="{base}\?scope=(\w+)"', html)
+    assert scopes[:2] == [first, "mine" if first == "partner" else "partner"]
+    assert f'govuk-!-font-weight-bold" href="{base}?scope={first}"' in html
+
+
+def test_an_action_past_its_due_date_is_tagged_overdue(client, coach, files):
+    add_action(files["mine"], TODAY - datetime.timedelta(days=1))
+    add_action(files["mine_diagnostic"], TODAY + datetime.timedelta(days=1))
+    client.force_login(coach)
+    with translation.override("nl"):
+        html = client.get(url("nl")).content.decode()
+        overdue = escape(translation.gettext("Overdue"))
+    assert html.count(f'<strong class="govuk-tag govuk-tag--red">{overdue}</strong>') == 1
+    row = html[html.index(files["mine"].reference) :]
+    assert overdue in row[: row.index("</tr>")]

@@ -28,7 +28,7 @@ from autocrea.pathways import services
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.steps import Channel, PathwayError, Step
 from autocrea.reference.models import ExitKind
-from autocrea.reporting import kpis, kpis_summary, summaries
+from autocrea.reporting import kpis, kpis_summary, summaries, survival
 from autocrea.reporting.models import SummaryCount
 from tests.factories import make_trajectory
 
@@ -72,6 +72,23 @@ def assert_summaries_consistent(partner_ids: list[int], *, today: D | None = Non
             common: dict[str, Any] = {"start": start, "end": end, "partner_id": partner_id, "today": today}
             from_summaries = kpis.compute_kpis(**common, source="summary")
             assert from_summaries == kpis.compute_kpis_full(**common), (partner_id, start, end)
+            assert_survival_and_equity_identical(**common)
+
+
+def assert_survival_and_equity_identical(
+    *, start: D | None, end: D | None, partner_id: int | None, today: D | None = None
+) -> None:
+    """Survival and every equity dimension from the summaries equal the full computation, number for number."""
+    common: dict[str, Any] = {"start": start, "end": end, "partner_id": partner_id}
+    full = survival.survival_summary(**common, today=today, source="full")
+    assert survival.survival_summary(**common, today=today, source="summary") == full, (partner_id, start, end)
+    # The triples are the full computation's pairs, counted.
+    triples = survival.durations(**common, today=today, source="summary")
+    pairs = survival.fetch_durations(**common, today=today)
+    assert Counter({(d, e): n for d, e, n in triples}) == Counter(pairs)
+    for dimension in kpis.DIMENSIONS:
+        expected = kpis.equity(dimension=dimension, **common, source="full")
+        assert kpis.equity(dimension=dimension, **common, source="summary") == expected, (dimension, partner_id)
 
 
 def _exit(t: Trajectory, code: str, on: D, by: Any) -> Trajectory:
@@ -219,6 +236,15 @@ def test_a_partner_scope_reads_only_that_partners_counts(
     assert figures["guided"]["by_partner"] == [{"partner": "credal", "guided": 2}]
     assert figures["exits"]["exits"] == 1
     assert [row["partner"] for row in figures["capacity"]] == ["credal"]
+    # The dashboard's survival and equity calls (the partner's own scope) read the summaries too.
+    scoped: dict[str, Any] = {"start": None, "end": None, "partner_id": credal.pk, "queryset": own}
+    assert survival.survival_summary(**scoped, source="summary") == survival.survival_summary(**scoped, source="full")
+    assert survival.survival_summary(**scoped)["population"] == 2
+    assert kpis.equity(dimension="gender", **scoped, source="summary") == kpis.equity(
+        dimension="gender", **scoped, source="full"
+    )
+    with pytest.raises(ValueError):
+        survival.survival_summary(start=None, end=None, partner_id=None, queryset=own, source="summary")
     # A scope the summaries do not hold is computed in full, and refused when the summaries are demanded.
     narrow = Trajectory.objects.filter(current_step=Step.EXIT)
     assert kpis.compute_kpis(start=None, end=None, partner_id=None, queryset=narrow)["exits"]["exits"] == 1
@@ -259,7 +285,7 @@ def test_generated_population_rebuild_then_services_then_commands(
     assert "summary rows rebuilt" in out.getvalue()
     assert summaries.totals() == incremental
     out = io.StringIO()
-    call_command("benchmark_kpis", runs=1, no_extras=True, stdout=out)
+    call_command("benchmark_kpis", runs=1, dimensions=["all"], stdout=out)
     assert "identical numbers: yes" in out.getvalue()
 
 
@@ -285,3 +311,88 @@ def test_kpis_json_agrees_with_a_recomputation_from_the_export_alone(db: Any, tm
     # The comparison does see a difference in the last digit.
     figures["exits"]["positive_rate"] += 1e-15
     assert any("positive_rate" in line for line in script.compare(rows, figures))
+
+
+def test_barriers_merges_and_exit_kind_changes_keep_survival_and_equity_exact(
+    partners: dict[str, Any], counsellor: Any, coach: Any, other_coach: Any
+) -> None:
+    from autocrea.coaching import services as coaching
+    from autocrea.jobseekers.merge import merge_jobseekers
+    from autocrea.reference.models import BarrierCode
+    from tests.factories import SKILLS, make_jobseeker
+
+    credal, microstart = partners["credal"], partners["microstart"]
+    barriers = list(BarrierCode.objects.order_by("code")[:3])
+    start = TODAY - datetime.timedelta(days=700)
+    people = [
+        make_jobseeker(gender="male", birth_date=D(2000, 3, 1), commune_id=None, unemployed_since=None),
+        make_jobseeker(gender="female", birth_date=D(1960, 12, 31), contact_language="nl"),
+        make_jobseeker(gender="x", birth_date=D(1990, 6, 15), unemployed_since=TODAY - datetime.timedelta(days=900)),
+    ]
+    rows = []
+    for index, person in enumerate(people * 2):
+        if index >= len(people):
+            person = make_jobseeker(gender=person.gender, birth_date=person.birth_date)
+        begin = start + datetime.timedelta(days=97 * index)
+        partner, staff = (credal, coach) if index % 2 else (microstart, other_coach)
+        t = make_trajectory(
+            step=Step.DIAGNOSTIC, counsellor=counsellor, coach=staff, partner=partner, jobseeker=person, start=begin
+        )
+        # Barriers recorded at the diagnostic: the equity monitor's barrier groups follow.
+        coaching.record_diagnostic(
+            trajectory=t,
+            by=staff,
+            on=begin + datetime.timedelta(days=6),
+            barriers=barriers[: index % 4],
+            maturity="idea",
+            viability="uncertain",
+            skills=SKILLS,
+        )
+        t.refresh_from_db()
+        if index % 3 != 2:
+            t = _exit(
+                t,
+                ["self_employed", "salaried_job", "dropped_out"][index % 3],
+                TODAY - datetime.timedelta(days=index * 30),
+                staff,
+            )
+        rows.append(t)
+    # Guided, re-oriented, declined by the second partner, then stopped: censored at the stop.
+    t = make_trajectory(step=Step.DIAGNOSTIC, counsellor=counsellor, coach=coach, partner=credal, start=start)
+    day = start + datetime.timedelta(days=300)
+    t = services.reorient(trajectory=t, partner=microstart, by=coach, channel=Channel.PARTNER, on=day, reason="Why")
+    t = services.answer_orientation(trajectory=t, by=other_coach, answer="declined", on=day, reason="Full")
+    services.stop(trajectory=t, by=counsellor, channel=Channel.PHONE, on=day, reason="Moved away")
+    barrier_groups = kpis.equity(dimension="barrier", start=None, end=None, partner_id=None, source="summary")["groups"]
+    assert {g["group"] for g in barrier_groups} == {b.code for b in barriers[:3]}
+    counted = summaries.totals()
+    assert any(key[1] == "svc" and key[4] == summaries.STOP for key in counted)  # a stop, censored at its day
+    assert any(key[1] == "svo" for key in counted) and any(key[1] == "svl" for key in counted)
+    assert_summaries_consistent([credal.pk, microstart.pk], today=TODAY)
+    # A period ending before the exits: they are censored at its end, from the closures dated by their day.
+    last_year = D(TODAY.year - 1, 12, 31)
+    assert survival.survival_summary(start=None, end=last_year, partner_id=None, source="summary")["exits"] == 0
+
+    # A merge gives the kept person the duplicate's details: their trajectories change groups.
+    keep = make_jobseeker(gender="female", birth_date=D(1999, 1, 1), first_name="Keep", last_name="Person")
+    make_trajectory(step=Step.DECISION, counsellor=counsellor, jobseeker=keep, start=start)
+    merge_jobseekers(
+        duplicate=people[0],
+        keep=keep,
+        by=counsellor,
+        take_from_duplicate={"gender", "birth_date", "commune", "unemployed_since"},
+    )
+    assert summaries.totals() != counted  # the kept person's trajectories moved to other groups
+    assert_summaries_consistent([credal.pk, microstart.pk], today=TODAY)
+
+    # An exit kind's flags changed afterwards: the summaries know they are stale and the full computation answers.
+    ExitKind.objects.filter(code="salaried_job").update(is_positive=False)
+    common: dict[str, Any] = {"start": None, "end": None, "partner_id": None}
+    with pytest.raises(ValueError):
+        survival.survival_summary(**common, source="summary")
+    with pytest.raises(ValueError):
+        kpis.equity(dimension="gender", **common, source="summary")
+    assert kpis.equity(dimension="gender", **common) == kpis.equity(dimension="gender", **common, source="full")
+    assert survival.survival_summary(**common) == survival.survival_summary(**common, source="full")
+    summaries.rebuild()
+    assert_survival_and_equity_identical(**common)

@@ -92,3 +92,22 @@ def test_hand_computed_small_example() -> None:
     assert [p.survival for p in km] == pytest.approx([4 / 5, 4 / 5 * 2 / 3, 4 / 5 * 2 / 3 * 1 / 2, 4 / 15])
     job = survival.aalen_johansen(pairs, causes=[1])
     assert job == [(2, pytest.approx(1 / 5)), (3, pytest.approx(1 / 5)), (5, pytest.approx(1 / 5 + 8 / 15 / 2))]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_weighted_triples_give_exactly_the_figures_of_the_pairs(seed: int) -> None:
+    # The summary tables give (days, event, people) triples: the same people counted, the same numbers.
+    pairs = _generated(seed)
+    counted: dict[tuple[int, int], int] = {}
+    for pair in pairs:
+        counted[pair] = counted.get(pair, 0) + 1
+    triples = [(d, e, n) for (d, e), n in sorted(counted.items(), reverse=True)]
+    assert len(triples) < len(pairs)  # ties were grouped
+    assert survival.kaplan_meier(triples) == survival.kaplan_meier(pairs)
+    for cause in (1, 2, 3):
+        assert survival.aalen_johansen(triples, causes=[cause]) == survival.aalen_johansen(pairs, causes=[cause])
+    summary = survival.summarise(triples)
+    assert summary == survival.summarise(pairs)
+    assert summary["population"] == len(pairs)
+    assert summary["exits"] == sum(1 for _, e in pairs if e != Event.CENSORED)
+    assert summary["horizons"][0]["at_risk"] == sum(1 for d, _ in pairs if d >= 6 * survival.MONTH_DAYS)

@@ -95,19 +95,32 @@ def _code_field(form: django_forms.Form) -> None:
     field.widget.attrs["class"] = "govuk-input govuk-input--width-5"
 
 
+def _code_or_recovery_code(form: django_forms.Form) -> None:
+    """At sign-in, a recovery code (8 digits, single use) is accepted in the same box."""
+    _code_field(form)
+    field = form.fields["code"]
+    field.help_text = _("No phone with you? Type one of your recovery codes instead.")
+    field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
+
+
 class MfaAuthenticateForm(_GovukErrors, mfa_forms.AuthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _code_field(self)
+        _code_or_recovery_code(self)
 
 
 class MfaReauthenticateForm(_GovukErrors, mfa_forms.ReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _code_field(self)
+        _code_or_recovery_code(self)
 
 
 class ActivateTotpForm(_GovukErrors, totp_forms.ActivateTOTPForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self)
+
+    @property
+    def secret_grouped(self) -> str:
+        """The key in groups of four ("ABCD EFGH ..."): easier to type, and it wraps between groups on a phone."""
+        return " ".join(self.secret[i : i + 4] for i in range(0, len(self.secret), 4))

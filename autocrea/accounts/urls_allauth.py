@@ -5,6 +5,7 @@ Every name is in tests/test_authorization_matrix.py."""
 
 from allauth.account import views as account
 from allauth.mfa.base import views as mfa
+from allauth.mfa.recovery_codes import views as recovery
 from allauth.mfa.totp import views as totp
 from allauth.socialaccount import views as social
 from allauth.socialaccount.providers.openid_connect import views as oidc
@@ -26,6 +27,10 @@ urlpatterns = [
     path("2fa/reauthenticate/", mfa.reauthenticate, name="mfa_reauthenticate"),
     path("2fa/totp/activate/", totp.activate_totp, name="mfa_activate_totp"),
     path("2fa/totp/deactivate/", totp.deactivate_totp, name="mfa_deactivate_totp"),
+    # Single-use recovery codes (made when the authenticator is set up): see, download, make new ones.
+    path("2fa/recovery-codes/", recovery.view_recovery_codes, name="mfa_view_recovery_codes"),
+    path("2fa/recovery-codes/generate/", recovery.generate_recovery_codes, name="mfa_generate_recovery_codes"),
+    path("2fa/recovery-codes/download/", recovery.download_recovery_codes, name="mfa_download_recovery_codes"),
     # The federal login (OpenID Connect: CSAM/FAS, itsme, eID), active when OIDC_SERVER_URL is set.
     path("oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),
     path("oidc/<str:provider_id>/login/callback/", oidc.callback, name="openid_connect_callback"),

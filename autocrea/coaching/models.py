@@ -102,6 +102,15 @@ class Action(models.Model):
     owner = models.CharField(_("who"), max_length=10, choices=ActionOwner.choices, default=ActionOwner.JOBSEEKER)
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.TODO)
+    # The partner's own activity this belongs to (partners.PartnerActivity), mapped onto a backbone step.
+    activity = models.ForeignKey(
+        "partners.PartnerActivity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("activity"),
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -140,6 +149,17 @@ class CollectiveSeries(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # A one-time token carried by the planning form: the same form submitted twice plans one series.
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The partner's own activity this belongs to (partners.PartnerActivity), mapped onto a backbone step.
+    activity = models.ForeignKey(
+        "partners.PartnerActivity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collective_series",
+        verbose_name=_("activity"),
+    )
+    # Optimistic lock of the series edit form: bumped by every change to the series or its occurrences.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -175,6 +195,15 @@ class CoachingSession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+    # The partner's own activity this belongs to (partners.PartnerActivity), mapped onto a backbone step.
+    activity = models.ForeignKey(
+        "partners.PartnerActivity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coaching_sessions",
+        verbose_name=_("activity"),
+    )
 
     class Meta:
         ordering = ["-starts_at"]

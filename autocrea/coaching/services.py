@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -34,12 +33,15 @@ from autocrea.coaching.models import (
     SkillAssessment,
     ViabilityTest,
 )
+from autocrea.lib import registers
 from autocrea.notifications.services import notify
+from autocrea.partners.activities import check_activity
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.services import PathwayError, _ensure_can, _valid_enterprise_number
 from autocrea.pathways.steps import GUIDED_STEPS, Step
 from autocrea.reference.models import BarrierCode
+from autocrea.reporting import summaries
 
 
 def _ensure_guided(trajectory: Trajectory) -> int:
@@ -88,7 +90,9 @@ def record_diagnostic(
         notes=notes,
         by=by,
     )
+    previous = summaries.barrier_codes(trajectory)
     diagnostic.barriers.set(list(barriers))
+    summaries.refresh_barriers(trajectory, previous)  # the equity monitor's barrier groups (summary counts)
     assess_skills(trajectory=trajectory, by=by, on=on, scores=skills, is_baseline=True)
     return diagnostic
 
@@ -125,14 +129,19 @@ def add_action(
     owner: str,
     due_on: datetime.date,
     version: int | None = None,
+    activity: Any = None,
 ) -> Action:
-    """Add an action under a goal of the action plan (the goal is created when new)."""
+    """Add an action under a goal of the action plan (the goal is created when new).
+
+    `activity`, when given, is an active activity of the trajectory's partner (partners/activities.py).
+    """
     _ensure_can(by, "record_coaching", trajectory)
     trajectory = _locked_guided(trajectory, version)
     if not goal_title.strip() or not title.strip():
         raise PathwayError(_("Give the goal and the action."))
+    check_activity(activity, trajectory.partner_id)
     goal, _created = Goal.objects.get_or_create(trajectory=trajectory, title=goal_title.strip())
-    action = Action.objects.create(goal=goal, title=title.strip(), owner=owner, due_on=due_on)
+    action = Action.objects.create(goal=goal, title=title.strip(), owner=owner, due_on=due_on, activity=activity)
     _touch(trajectory)
     audit.record(user=by, action="action:add", obj=trajectory)
     return action
@@ -150,13 +159,25 @@ def record_individual_session(
     notes: str = "",
     attended: bool = True,
     version: int | None = None,
+    activity: Any = None,
 ) -> CoachingSession:
-    """Record an individual coaching session with its attendance."""
+    """Record an individual coaching session with its attendance, or plan one to come.
+
+    `activity`, when given, is an active activity of the trajectory's partner (partners/activities.py).
+
+    A session in the past is recorded as held (present or absent). A session to come is planned: the
+    person is registered and invited (.ics in their contact language, after commit); its attendance
+    and notes are recorded once it has taken place (record_individual_outcome), or it is cancelled
+    (cancel_individual_session).
+    """
     _ensure_can(by, "record_coaching", trajectory)
     trajectory = _locked_guided(trajectory, version)
     partner_id = _ensure_guided(trajectory)
     if duration_minutes <= 0 or duration_minutes > 8 * 60:
         raise PathwayError(_("Give a duration between 1 minute and 8 hours."))
+    check_activity(activity, partner_id)
+    if starts_at > timezone.now() and notes.strip():
+        raise PathwayError(_("Write the coaching notes once the session has taken place."))
     session = CoachingSession.objects.create(
         partner_id=partner_id,
         kind=SessionKind.INDIVIDUAL,
@@ -167,6 +188,7 @@ def record_individual_session(
         capacity=1,
         notes=notes,
         by=by,
+        activity=activity,
     )
     # A session planned ahead is a registration (its attendance is recorded later) and the person is invited.
     upcoming = starts_at > timezone.now()
@@ -176,6 +198,67 @@ def record_individual_session(
     audit.record(user=by, action="session:individual", obj=trajectory)
     if upcoming:
         notify.invite(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
+    return session
+
+
+def _locked_individual(session: CoachingSession, trajectory: Trajectory, by: Any) -> tuple[CoachingSession, Any]:
+    """Lock a planned individual session of `trajectory` and its attendance; refuse one already closed."""
+    _ensure_can(by, "record_coaching", trajectory)
+    fresh = CoachingSession.objects.select_for_update().filter(pk=session.pk, kind=SessionKind.INDIVIDUAL).first()
+    attendance = (
+        SessionAttendance.objects.select_related("trajectory__jobseeker")
+        .filter(session=fresh, trajectory=trajectory)
+        .first()
+    )
+    if fresh is None or attendance is None or fresh.partner_id != trajectory.partner_id:
+        raise PathwayError(_("This session is not one of this person's sessions with your organisation."))
+    if fresh.cancelled or attendance.status != "registered":
+        raise PathwayError(_("This session is already recorded or cancelled: it can no longer be changed."))
+    return fresh, attendance
+
+
+@transaction.atomic
+def record_individual_outcome(
+    *,
+    session: CoachingSession,
+    trajectory: Trajectory,
+    by: Any,
+    attended: bool,
+    notes: str = "",
+    version: int | None = None,
+) -> CoachingSession:
+    """Record whether the person came to a planned individual session, and the notes, once it has started."""
+    trajectory = _locked_guided(trajectory, version)
+    session, attendance = _locked_individual(session, trajectory, by)
+    if session.starts_at > timezone.now():
+        raise PathwayError(_("This session has not taken place yet: record it once it has started."))
+    attendance.status = "present" if attended else "absent"
+    attendance.save(update_fields=["status"])
+    session.notes = notes
+    registers.bump(session, "notes")
+    _touch(trajectory)
+    audit.record(user=by, action="session:individual_held", obj=trajectory)
+    return session
+
+
+@transaction.atomic
+def cancel_individual_session(
+    *, session: CoachingSession, trajectory: Trajectory, by: Any, version: int | None = None
+) -> CoachingSession:
+    """Cancel a planned individual session still to come; the person receives the cancellation .ics."""
+    trajectory = _locked_guided(trajectory, version)
+    session, attendance = _locked_individual(session, trajectory, by)
+    if session.starts_at <= timezone.now():
+        raise PathwayError(_("This session has already started: it can no longer be cancelled."))
+    session.cancelled = True
+    session.finalised_at = timezone.now()
+    session.finalised_by = by
+    registers.bump(session, "cancelled", "finalised_at", "finalised_by")
+    attendance.status = "excused"
+    attendance.save(update_fields=["status"])
+    _touch(trajectory)
+    audit.record(user=by, action="session:individual_cancelled", obj=trajectory)
+    notify.cancel(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
     return session
 
 
@@ -246,10 +329,9 @@ def record_viability_test(
 
 # --- Collective sessions: a series planned by a partner, registrations, the register -------------------------
 
-# Registrations that hold a seat: an excused person frees theirs (as for information sessions).
-SEAT_STATUSES = ["registered", "present", "absent"]
-# What a register may record for each person.
-REGISTER_STATUSES = ["present", "absent", "excused"]
+# Registrations that hold a seat, and what a register may record: the same as for information sessions.
+SEAT_STATUSES = registers.SEAT_STATUSES
+REGISTER_STATUSES = registers.REGISTER_STATUSES
 MAX_OCCURRENCES = 52
 MAX_CAPACITY = 200
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -277,32 +359,17 @@ def _ensure_partner_staff(by: Any) -> int:
 def _locked_collective(session: CoachingSession, by: Any, version: int | None) -> CoachingSession:
     """Re-read a collective session of `by`'s partner under a row lock; refuse a stale version."""
     partner_id = _ensure_partner_staff(by)
-    fresh = CoachingSession.objects.select_for_update().get(pk=session.pk)
-    if fresh.kind != SessionKind.COLLECTIVE or fresh.partner_id != partner_id:
-        raise PathwayError(_("This collective session is not one of your organisation's."))
-    if version is not None and fresh.version != version:
-        raise PathwayError(
-            _("Someone else changed this session while you were working on it. Reload the page and try again.")
-        )
-    return fresh
+
+    def ours(fresh: CoachingSession) -> None:
+        if fresh.kind != SessionKind.COLLECTIVE or fresh.partner_id != partner_id:
+            raise PathwayError(_("This collective session is not one of your organisation's."))
+
+    return registers.lock(session, version, check=ours)
 
 
-def _bump(session: CoachingSession, *extra: str) -> None:
-    session.version += 1
-    session.save(update_fields=["version", *extra])
-
-
-def collective_seats_taken(session: CoachingSession) -> int:
-    return session.attendances.filter(status__in=SEAT_STATUSES).count()
-
-
-def collective_has_started(session: CoachingSession) -> bool:
-    return session.starts_at <= timezone.now()
-
-
-def collective_is_locked(session: CoachingSession) -> bool:
-    """A finalised register, or a session that did not take place, can no longer be changed."""
-    return session.finalised_at is not None or session.cancelled
+collective_seats_taken = registers.seats_taken
+collective_has_started = registers.has_started
+collective_is_locked = registers.is_locked
 
 
 @transaction.atomic
@@ -320,6 +387,7 @@ def plan_collective_series(
     count: int = 1,
     dates: Iterable[datetime.date] = (),
     form_token: uuid.UUID | None = None,
+    activity: Any = None,
 ) -> CollectiveSeries:
     """Plan a series of collective sessions of `by`'s partner, each at `start_time` Brussels time.
 
@@ -349,8 +417,14 @@ def plan_collective_series(
     starts = [datetime.datetime.combine(day, start_time, tzinfo=BRUSSELS) for day in days]
     if starts[0] <= timezone.now():
         raise PathwayError(_("Plan sessions to come: the first session is in the past."))
+    check_activity(activity, partner_id)
     series = CollectiveSeries.objects.create(
-        partner_id=partner_id, topic=topic.strip(), recurrence=recurrence, by=by, form_token=form_token
+        partner_id=partner_id,
+        topic=topic.strip(),
+        recurrence=recurrence,
+        by=by,
+        form_token=form_token,
+        activity=activity,
     )
     CoachingSession.objects.bulk_create(
         [
@@ -365,6 +439,7 @@ def plan_collective_series(
                 mode=mode,
                 capacity=capacity,
                 by=by,
+                activity=activity,  # each occurrence carries its series' activity: counted per session
             )
             for when in starts
         ]
@@ -383,8 +458,7 @@ def register_to_collective_session(
     accompany now, and a closed register; nothing is written then.
     """
     session = _locked_collective(session, by, version)
-    if collective_is_locked(session):
-        raise PathwayError(_("The register of this session is closed: nobody can be added any more."))
+    registers.ensure_open_for_registration(session)
     # Locked in id order, like every batch here, so that two batches cannot deadlock.
     people = list(
         Trajectory.objects.select_for_update()
@@ -413,20 +487,11 @@ def register_to_collective_session(
             _("These people are already registered to this session: %(names)s. Nobody was registered.")
             % {"names": ", ".join(str(t.jobseeker) for t in people if t.pk in already)}
         )
-    free = session.capacity - collective_seats_taken(session)
-    if len(people) > free:
-        raise PathwayError(
-            ngettext(
-                "This session has %(free)d free places left: you selected %(count)d person. Nobody was registered.",
-                "This session has %(free)d free places left: you selected %(count)d people. Nobody was registered.",
-                len(people),
-            )
-            % {"free": max(free, 0), "count": len(people)}
-        )
+    registers.ensure_places(session, len(people))
     rows = SessionAttendance.objects.bulk_create(
         [SessionAttendance(session=session, trajectory=t, status="registered") for t in people]
     )
-    _bump(session)
+    registers.bump(session)
     # Being registered is activity with the person, and it makes their open forms stale (version).
     Trajectory.objects.filter(pk__in=ids).update(last_activity_at=timezone.now(), version=F("version") + 1)
     for trajectory in people:
@@ -439,18 +504,7 @@ def register_to_collective_session(
 def cancel_collective_session(*, session: CoachingSession, by: Any, version: int | None = None) -> CoachingSession:
     """Record that a collective session that should have started did not take place; its register closes."""
     session = _locked_collective(session, by, version)
-    if collective_is_locked(session):
-        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
-    if not collective_has_started(session):
-        raise PathwayError(_("This session has not taken place yet."))
-    if session.attendances.filter(status="present").exists():
-        raise PathwayError(_("Some people are already recorded as present: a session with people present took place."))
-    session.cancelled = True
-    session.finalised_at = timezone.now()
-    session.finalised_by = by
-    _bump(session, "cancelled", "finalised_at", "finalised_by")
-    audit.record(user=by, action="collective:session_cancelled", obj=session)
-    return session
+    return registers.mark_not_held(session, by=by, action="collective:session_cancelled")
 
 
 @transaction.atomic
@@ -468,32 +522,162 @@ def record_collective_register(
     stay as they are. Finalising locks the register: every person must then have an attendance.
     """
     session = _locked_collective(session, by, version)
-    if collective_is_locked(session):
-        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
-    if not collective_has_started(session):
-        raise PathwayError(_("This session has not taken place yet: its register opens when it starts."))
+    registers.ensure_register_open(session)
     # People re-oriented to another partner since their registration are no longer this partner's to record.
     current = dict(session.attendances.filter(trajectory__partner_id=session.partner_id).values_list("pk", "status"))
-    if set(statuses) - set(current) or any(s not in REGISTER_STATUSES for s in statuses.values()):
-        raise PathwayError(_("The register does not match this session any more. Reload the page and try again."))
-    changes: dict[str, list[int]] = defaultdict(list)
-    for pk, status in statuses.items():
-        if current[pk] != status:
-            changes[status].append(pk)
+    registers.check_statuses(statuses, current)
+    changes = registers.changes(current, statuses)
     for status, pks in changes.items():
         SessionAttendance.objects.filter(pk__in=pks).update(status=status)
-    fields: list[str] = []
-    if finalise:
-        final = {pk: statuses.get(pk, status) for pk, status in current.items()}
-        if any(s not in REGISTER_STATUSES for s in final.values()):
-            raise PathwayError(_("Mark every person present, absent or excused before finalising the register."))
-        session.finalised_at = timezone.now()
-        session.finalised_by = by
-        fields = ["finalised_at", "finalised_by"]
-    _bump(session, *fields)
     changed = [pk for pks in changes.values() for pk in pks]
     if changed:
         # Attending (or missing) a workshop is activity on the person's file.
         Trajectory.objects.filter(session_attendances__pk__in=changed).update(last_activity_at=timezone.now())
-    audit.record(user=by, action="collective:register_finalised" if finalise else "collective:register", obj=session)
+    action = "collective:register"
+    return registers.close(session, by=by, current=current, statuses=statuses, finalise=finalise, action=action)
+
+
+# --- Collective sessions: cancel a registration, edit a series, cancel occurrences ---------------------------
+
+
+def _ensure_to_come(session: CoachingSession) -> None:
+    """Refuse a change to a session that has started, did not take place or whose register is finalised."""
+    registers.ensure_open_for_registration(session)
+    if registers.has_started(session):
+        raise PathwayError(_("This session has already started: it can no longer be changed."))
+
+
+@transaction.atomic
+def cancel_collective_registration(
+    *, attendance: SessionAttendance, by: Any, version: int | None = None
+) -> CoachingSession:
+    """Cancel a person's registration to a collective session to come: the seat is freed, the person told.
+
+    The registration row is deleted (the audit trail keeps who cancelled it, and when); the person
+    receives a cancellation with the .ics that removes the event from their calendar.
+    """
+    session = _locked_collective(attendance.session, by, version)
+    _ensure_to_come(session)
+    row = (
+        SessionAttendance.objects.select_related("trajectory__jobseeker")
+        .filter(pk=attendance.pk, session=session, status="registered")
+        .first()
+    )
+    if row is None:
+        raise PathwayError(_("This person is no longer registered to this session. Reload the page."))
+    trajectory = row.trajectory
+    row.delete()
+    registers.bump(session)
+    Trajectory.objects.filter(pk=trajectory.pk).update(last_activity_at=timezone.now(), version=F("version") + 1)
+    audit.record(user=by, action="collective:registration_cancelled", obj=trajectory)
+    notify.cancel(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
     return session
+
+
+def series_sessions_to_come(series: CollectiveSeries) -> Any:
+    """The sessions of `series` that can still change: not started, not cancelled, register not finalised."""
+    return series.sessions.filter(starts_at__gt=timezone.now(), cancelled=False, finalised_at__isnull=True).order_by(
+        "starts_at", "pk"
+    )
+
+
+@transaction.atomic
+def edit_collective_series(
+    *,
+    series: CollectiveSeries,
+    by: Any,
+    topic: str,
+    place: str,
+    capacity: int,
+    start_time: datetime.time,
+    version: int | None = None,
+) -> list[CoachingSession]:
+    """Change the topic, place, capacity and start time (Brussels) of the sessions of a series still to come.
+
+    All of them or none: a capacity below the seats already taken at one session, or a new time that
+    is already past, refuses the change. People registered to a session whose time or place changes
+    receive the updated invitation (.ics with a higher SEQUENCE). Returns the sessions changed.
+    """
+    partner_id = _ensure_partner_staff(by)
+    series = CollectiveSeries.objects.select_for_update().get(pk=series.pk)
+    if series.partner_id != partner_id:
+        raise PathwayError(_("This collective session is not one of your organisation's."))
+    if version is not None and series.version != version:
+        raise registers.stale_session()
+    if not topic.strip():
+        raise PathwayError(_("Enter the topic."))
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise PathwayError(_("Give a number of places between 1 and 200."))
+    # Locked in id order, like every batch here.
+    sessions = list(series_sessions_to_come(series).select_for_update().order_by("pk"))
+    if not sessions:
+        raise PathwayError(_("This series has no session to come any more: nothing can be changed."))
+    if any(s.mode == SessionMode.IN_PERSON for s in sessions) and not place.strip():
+        raise PathwayError(_("Enter the place of the sessions."))
+    for session in sorted(sessions, key=lambda s: s.starts_at):
+        taken = registers.seats_taken(session)
+        if capacity < taken:
+            raise PathwayError(
+                ngettext(
+                    "The session of %(date)s already has %(taken)d person registered: give at least %(taken)d places.",
+                    "The session of %(date)s already has %(taken)d people registered: give at least %(taken)d places.",
+                    taken,
+                )
+                % {"date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y"), "taken": taken}
+            )
+    moved: list[CoachingSession] = []
+    for session in sessions:
+        day = session.starts_at.astimezone(BRUSSELS).date()
+        starts_at = datetime.datetime.combine(day, start_time, tzinfo=BRUSSELS)
+        if starts_at <= timezone.now():
+            raise PathwayError(
+                _("The new start time of the session of %(date)s is already past.") % {"date": day.strftime("%d/%m/%Y")}
+            )
+        if starts_at != session.starts_at or place.strip() != session.place or topic.strip() != session.topic:
+            moved.append(session)
+        session.topic, session.place, session.capacity, session.starts_at = (
+            topic.strip(),
+            place.strip(),
+            capacity,
+            starts_at,
+        )
+        registers.bump(session, "topic", "place", "capacity", "starts_at")
+    series.topic = topic.strip()
+    series.version += 1
+    series.save(update_fields=["topic", "version"])
+    for session in moved:
+        for attendance in session.attendances.filter(status="registered").select_related("trajectory__jobseeker"):
+            notify.invite(jobseeker=attendance.trajectory.jobseeker, session=session)  # the update, after commit
+    audit.record(user=by, action="collective:series_edited", obj=series)
+    return sessions
+
+
+@transaction.atomic
+def cancel_collective_occurrences(
+    *, session: CoachingSession, by: Any, version: int | None = None, rest_of_series: bool = False
+) -> list[CoachingSession]:
+    """Cancel a collective session to come, or it and the following sessions of its series.
+
+    Each cancelled session is recorded as not taking place (its register closes) and every person
+    registered receives a cancellation with the .ics that removes the event. Returns the sessions cancelled.
+    """
+    first = _locked_collective(session, by, version)
+    _ensure_to_come(first)
+    sessions = [first]
+    if rest_of_series and first.series_id is not None:
+        later = CoachingSession.objects.select_for_update().filter(
+            series_id=first.series_id, starts_at__gt=first.starts_at, cancelled=False, finalised_at__isnull=True
+        )
+        sessions += list(later.order_by("pk"))
+    now = timezone.now()
+    for occurrence in sessions:
+        occurrence.cancelled = True
+        occurrence.finalised_at = now
+        occurrence.finalised_by = by
+        registers.bump(occurrence, "cancelled", "finalised_at", "finalised_by")
+        audit.record(user=by, action="collective:session_called_off", obj=occurrence)
+        for attendance in occurrence.attendances.filter(status="registered").select_related("trajectory__jobseeker"):
+            notify.cancel(jobseeker=attendance.trajectory.jobseeker, session=occurrence)  # after commit
+    if first.series_id is not None:
+        CollectiveSeries.objects.filter(pk=first.series_id).update(version=F("version") + 1)
+    return sorted(sessions, key=lambda s: s.starts_at)

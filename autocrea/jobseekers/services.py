@@ -19,13 +19,18 @@ from autocrea.pathways.steps import PathwayError
 from autocrea.reference.models import BusinessSector
 
 
+def with_national_number(digits: str) -> Any:
+    """The people (not merged into another record) registered with these 11 digits; also the federal login's match."""
+    return Jobseeker.objects.filter(national_number=digits, merged_into__isnull=True)
+
+
 def find_duplicates(*, jobseeker: Jobseeker) -> list[Jobseeker]:
     """Return people already registered with the same national number, or the same name and birth date."""
     same_person = Jobseeker.objects.filter(
         search_name=search_key(jobseeker.last_name, jobseeker.first_name), birth_date=jobseeker.birth_date
     )
     if jobseeker.national_number:
-        same_person = same_person | Jobseeker.objects.filter(national_number=jobseeker.national_number)
+        same_person = same_person | with_national_number(jobseeker.national_number)
     if jobseeker.pk:
         same_person = same_person.exclude(pk=jobseeker.pk)
     # A record merged into another is history, not a person to register against.

@@ -16,13 +16,16 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("To send")
     SENT = "sent", _("Sent")
     SKIPPED = "skipped", _("Not sent: no e-mail address")
+    FAILED = "failed", _("Not delivered")
 
 
 class Notification(models.Model):
     """One message about one session to one person.
 
     The row is written in the same transaction as the booking it is about (a rolled-back booking
-    leaves no row and sends nothing); the background task sends it and marks it sent. A reminder is
+    leaves no row and sends nothing); the background task sends it and marks it sent, or, when the
+    mail server refuses it, tries again later a bounded number of times before marking it failed
+    ("not delivered", shown to staff on the person's file). A reminder is
     unique per person and session, so that running send_reminders twice, or twice at the same time,
     never sends a second one.
     """
@@ -52,6 +55,11 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Delivery: every failed attempt to hand the e-mail to the mail server is counted, with its error
+    # and the time of the next try (mail.deliver retries with a growing delay, then marks it failed).
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    last_error = models.CharField(_("last delivery error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can
+from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.pathways import services
 from autocrea.pathways.models import (
@@ -31,43 +31,18 @@ from autocrea.pathways.models import (
 )
 from autocrea.pathways.steps import Channel, PathwayError, Step
 
-# Registrations that hold a seat (as in the portal): an excused person frees theirs.
-SEAT_STATUSES = [Attendance.REGISTERED, Attendance.PRESENT, Attendance.ABSENT]
-# What a register may record for each person.
-REGISTER_STATUSES = [Attendance.PRESENT, Attendance.ABSENT, Attendance.EXCUSED]
+# Registrations that hold a seat (as in the portal), and what a register may record: see lib/registers.py.
+SEAT_STATUSES = registers.SEAT_STATUSES
+REGISTER_STATUSES = registers.REGISTER_STATUSES
+seats_taken = registers.seats_taken
+has_started = registers.has_started
+is_locked = registers.is_locked
 
 
 def _ensure_counsellor(by: Any) -> None:
     # Recording information is the counsellor's job (accounts.access.ACTION_ROLES).
     if not can(by, "record_information"):
         raise PathwayError(_("You are not allowed to do this for this person."))
-
-
-def _locked_session(session: InformationSession, version: int | None) -> InformationSession:
-    fresh = InformationSession.objects.select_for_update().get(pk=session.pk)
-    if version is not None and fresh.version != version:
-        raise PathwayError(
-            _("Someone else changed this session while you were working on it. Reload the page and try again.")
-        )
-    return fresh
-
-
-def _bump(session: InformationSession, *extra: str) -> None:
-    session.version += 1
-    session.save(update_fields=["version", *extra])
-
-
-def seats_taken(session: InformationSession) -> int:
-    return session.attendances.filter(status__in=SEAT_STATUSES).count()
-
-
-def has_started(session: InformationSession) -> bool:
-    return session.starts_at <= timezone.now()
-
-
-def is_locked(session: InformationSession) -> bool:
-    """A finalised register, or a session that did not take place, can no longer be changed."""
-    return session.finalised_at is not None or session.cancelled
 
 
 @transaction.atomic
@@ -80,9 +55,8 @@ def register_to_session(
 ) -> list[InformationAttendance]:
     """Register people at the interest step to a session: all of them, or none if one cannot be."""
     _ensure_counsellor(by)
-    session = _locked_session(session, version)
-    if is_locked(session):
-        raise PathwayError(_("The register of this session is closed: nobody can be added any more."))
+    session = registers.lock(session, version)
+    registers.ensure_open_for_registration(session)
     people = list(
         Trajectory.objects.select_for_update().filter(pk__in={t.pk for t in trajectories}).select_related("jobseeker")
     )
@@ -105,20 +79,11 @@ def register_to_session(
             _("These people are already registered to this session: %(names)s.")
             % {"names": ", ".join(str(t.jobseeker) for t in people if t.pk in already)}
         )
-    free = session.capacity - seats_taken(session)
-    if len(people) > free:
-        raise PathwayError(
-            ngettext(
-                "This session has %(free)d free places left: you selected %(count)d person. Nobody was registered.",
-                "This session has %(free)d free places left: you selected %(count)d people. Nobody was registered.",
-                len(people),
-            )
-            % {"free": max(free, 0), "count": len(people)}
-        )
+    registers.ensure_places(session, len(people))
     rows = InformationAttendance.objects.bulk_create(
         [InformationAttendance(trajectory=t, session=session, status=Attendance.REGISTERED) for t in people]
     )
-    _bump(session)
+    registers.bump(session)
     for t in people:
         audit.record(user=by, action="information:registered", obj=t)
         notify.invite(jobseeker=t.jobseeker, session=session)  # sent after commit, for a session to come
@@ -129,19 +94,8 @@ def register_to_session(
 def cancel_session(*, session: InformationSession, by: Any, version: int | None = None) -> InformationSession:
     """Record that a session that should have started did not take place; its register closes."""
     _ensure_counsellor(by)
-    session = _locked_session(session, version)
-    if is_locked(session):
-        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
-    if not has_started(session):
-        raise PathwayError(_("This session has not taken place yet."))
-    if session.attendances.filter(status=Attendance.PRESENT).exists():
-        raise PathwayError(_("Some people are already recorded as present: a session with people present took place."))
-    session.cancelled = True
-    session.finalised_at = timezone.now()
-    session.finalised_by = by
-    _bump(session, "cancelled", "finalised_at", "finalised_by")
-    audit.record(user=by, action="information:session_cancelled", obj=session)
-    return session
+    session = registers.lock(session, version)
+    return registers.mark_not_held(session, by=by, action="information:session_cancelled")
 
 
 @transaction.atomic
@@ -161,15 +115,10 @@ def record_register(
     the register: every person must then have an attendance.
     """
     _ensure_counsellor(by)
-    session = _locked_session(session, version)
-    if is_locked(session):
-        raise PathwayError(_("The register of this session is closed: it can no longer be changed."))
-    if not has_started(session):
-        raise PathwayError(_("This session has not taken place yet: its register opens when it starts."))
+    session = registers.lock(session, version)
+    registers.ensure_register_open(session)
     attendances = {a.pk: a for a in session.attendances.select_related("trajectory__jobseeker").order_by("pk")}
-    unknown = set(statuses) - set(attendances)
-    if unknown or any(s not in REGISTER_STATUSES for s in statuses.values()):
-        raise PathwayError(_("The register does not match this session any more. Reload the page and try again."))
+    registers.check_statuses(statuses, attendances)
     changes: dict[str, list[int]] = defaultdict(list)
     to_inform: list[InformationAttendance] = []
     for pk, status in statuses.items():
@@ -203,17 +152,9 @@ def record_register(
             )
         except PathwayError as exc:
             raise PathwayError(f"{attendance.trajectory.jobseeker}: {exc.message}") from exc
-    fields: list[str] = []
-    if finalise:
-        final = {pk: statuses.get(pk, a.status) for pk, a in attendances.items()}
-        if any(s == Attendance.REGISTERED for s in final.values()):
-            raise PathwayError(_("Mark every person present, absent or excused before finalising the register."))
-        session.finalised_at = timezone.now()
-        session.finalised_by = by
-        fields = ["finalised_at", "finalised_by"]
-    _bump(session, *fields)
-    audit.record(user=by, action="information:register_finalised" if finalise else "information:register", obj=session)
-    return session
+    current = {pk: a.status for pk, a in attendances.items()}
+    action = "information:register"
+    return registers.close(session, by=by, current=current, statuses=statuses, finalise=finalise, action=action)
 
 
 def no_shows(scope: TrajectoryQuerySet) -> TrajectoryQuerySet:

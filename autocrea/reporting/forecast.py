@@ -14,9 +14,10 @@ import math
 from statistics import NormalDist
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 
+from autocrea.partners import programme
+from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.steps import Step
 from autocrea.reporting.kpis import DaysBetween, base_queryset, median_days, programme_window
@@ -153,8 +154,9 @@ def forecast_from(source: ForecastSource, *, partner_id: int | None, today: date
             }
         )
     sd = math.sqrt(variance)
-    target = int(str(settings.PROGRAMME["target_guided"]))
-    return {
+    # The configured target and end date (the programme settings page; settings.PROGRAMME as fallback).
+    target = int(programme.current().target_guided)
+    result = {
         "method": "pipeline × conversion + inflow; normal approximation (binomial, Poisson and rate errors)",
         "as_of": today.isoformat(),
         "programme_end": programme_end.isoformat(),
@@ -168,6 +170,12 @@ def forecast_from(source: ForecastSource, *, partner_id: int | None, today: date
         "band_95": _band(expected, sd, 0.95, floor=guided_so_far),
         "probability_target_met": _probability_at_least(target, expected, sd),
     }
+    if partner_id is not None:
+        # One partner: the same forecast against its own quota (None when no quota is set).
+        quota = Partner.objects.filter(pk=partner_id).values_list("quota_guided", flat=True).first()
+        result["quota"] = quota
+        result["probability_quota_met"] = _probability_at_least(quota, expected, sd) if quota is not None else None
+    return result
 
 
 def _band(mean: float, sd: float, level: float, *, floor: int) -> list[float]:

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -36,6 +35,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth,
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
+from autocrea.partners import programme
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
 from autocrea.pathways.steps import Step
@@ -105,7 +105,7 @@ def _yyyymmdd(field: str) -> Expression:
 def resolve_period(
     *, start: datetime.date | None, end: datetime.date | None, today: datetime.date | None = None
 ) -> tuple[datetime.date, datetime.date, datetime.date]:
-    """Return (start, end, today), defaulting to the programme's dates (settings.PROGRAMME) and today."""
+    """Return (start, end, today), defaulting to the programme's configured dates (partners.programme) and today."""
     programme_start, programme_end = programme_window()
     start = start or programme_start
     end = end or programme_end
@@ -115,10 +115,8 @@ def resolve_period(
 
 
 def programme_window() -> tuple[datetime.date, datetime.date]:
-    return (
-        datetime.date.fromisoformat(str(settings.PROGRAMME["start"])),
-        datetime.date.fromisoformat(str(settings.PROGRAMME["end"])),
-    )
+    """Return the programme's configured start and end (the programme settings page; settings.PROGRAMME as fallback)."""
+    return programme.window()
 
 
 def base_queryset(*, queryset: QuerySet[Trajectory] | None, partner_id: int | None) -> QuerySet[Trajectory]:
@@ -181,19 +179,51 @@ def guided_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datet
     }
 
 
-def target_figures(*, qs: QuerySet[Trajectory]) -> dict[str, Any]:
-    """Return the guided count over the programme window against the target."""
+def target_figures(*, qs: QuerySet[Trajectory], partner_id: int | None = None) -> dict[str, Any]:
+    """Return the guided count over the programme window against the target, and each partner's quota."""
     programme_start, programme_end = programme_window()
-    target = int(str(settings.PROGRAMME["target_guided"]))
     guided = guided_figures(qs=qs, start=programme_start, end=programme_end)
+    return target_section(guided=guided["count"], by_partner=guided["by_partner"], partner_id=partner_id)
+
+
+def target_section(*, guided: int, by_partner: list[dict[str, Any]], partner_id: int | None) -> dict[str, Any]:
+    """Return the `target` figures from the guided counts over the programme window and the configuration.
+
+    The period, target, outcome targets and quotas are the configured ones (partners.programme); the
+    counts come from whichever computation gave `by_partner` (summaries or full), so both agree.
+    `quotas` has a row per partner that can have one (active, or holding a quota), one partner's only
+    when `partner_id` is given: its guided count, its quota (None: not set) and the share reached.
+    """
+    config = programme.current()
+    target = int(config.target_guided)
+    counts = {row["partner"]: int(row["guided"]) for row in by_partner}
+    quotas = []
+    for partner in sorted(programme.quota_partners(), key=lambda p: p.slug):
+        if partner_id is not None and partner.pk != partner_id:
+            continue
+        n, quota = counts.get(partner.slug, 0), partner.quota_guided
+        quotas.append(
+            {
+                "partner": partner.slug,
+                "quota": quota,
+                "guided": n,
+                "share_of_quota": _rate(n, quota) if quota is not None else None,
+                "remaining": max(0, quota - n) if quota is not None else None,
+            }
+        )
+    set_quotas = [row["quota"] for row in quotas if row["quota"] is not None]
     return {
         "target": target,
-        "programme_start": programme_start.isoformat(),
-        "programme_end": programme_end.isoformat(),
-        "guided": guided["count"],
-        "share_of_target": _rate(guided["count"], target),
-        "remaining": max(0, target - guided["count"]),
-        "by_partner": guided["by_partner"],
+        "programme_start": config.start.isoformat(),
+        "programme_end": config.end.isoformat(),
+        "guided": guided,
+        "share_of_target": _rate(guided, target),
+        "remaining": max(0, target - guided),
+        "by_partner": by_partner,
+        "positive_rate_target": programme.rate(config.target_positive_rate),
+        "job_creation_rate_target": programme.rate(config.target_job_creation_rate),
+        "quotas": quotas,
+        "quota_total": sum(set_quotas) if set_quotas else None,
     }
 
 
@@ -366,12 +396,17 @@ def compute_kpis(
         if not kpis_summary.usable(queryset, partner_id):
             raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
         figures.update(kpis_summary.compute(start=start, end=end, today=today, partner_id=partner_id))
+        # The summaries give the counts; the target, outcome targets and quotas are the configured ones.
+        target = figures["target"]
+        figures["target"] = target_section(
+            guided=target["guided"], by_partner=target["by_partner"], partner_id=partner_id
+        )
         return figures
     qs = base_queryset(queryset=queryset, partner_id=partner_id)
     figures.update(
         {
             "guided": guided_figures(qs=qs, start=start, end=end),
-            "target": target_figures(qs=qs),
+            "target": target_figures(qs=qs, partner_id=partner_id),
             "exits": exit_figures(qs=qs, start=start, end=end),
             "funnel": funnel_figures(qs=qs, start=start, end=end),
             "time_in_step": time_in_step(qs=qs, start=start, end=end),
@@ -439,10 +474,40 @@ def equity(
     end: datetime.date | None,
     partner_id: int | None,
     queryset: QuerySet[Trajectory] | None = None,
+    source: str = "auto",
 ) -> dict[str, Any]:
-    """Return guided, exits and outcome rates per group of `dimension`, with cells under 5 people suppressed."""
-    key = _dimension_key(dimension)
+    """Return guided, exits and outcome rates per group of `dimension`, with cells under 5 people suppressed.
+
+    `source` as in compute_kpis: "summary" reads the summary counts (kpis_summary.equity_counts), "full"
+    aggregates the trajectory table (equity_counts_full, the reference), "auto" the summaries whenever
+    the scope is one they hold and they are current. Both give identical numbers.
+    """
+    from autocrea.reporting import kpis_summary
+
+    _dimension_key(dimension)  # an unknown dimension is refused whatever the source
+    if source not in {"auto", "summary", "full"}:
+        raise ValueError(f"Unknown source {source!r}: auto, summary or full.")
     start, end, _today = resolve_period(start=start, end=end)
+    counts = None
+    if source != "full" and kpis_summary.usable(queryset, partner_id):
+        counts = kpis_summary.equity_counts(dimension=dimension, start=start, end=end, partner_id=partner_id)
+    if counts is None and source == "summary":
+        raise ValueError("The summaries cannot give these figures (scope, or exit kinds changed: rebuild_summaries).")
+    if counts is None:
+        counts = equity_counts_full(dimension=dimension, start=start, end=end, partner_id=partner_id, queryset=queryset)
+    return _equity_table(dimension, start, end, counts)
+
+
+def equity_counts_full(
+    *,
+    dimension: str,
+    start: datetime.date,
+    end: datetime.date,
+    partner_id: int | None,
+    queryset: QuerySet[Trajectory] | None = None,
+) -> list[tuple[str, int, int, int, int]]:
+    """Return (group, guided, exits, positive, job creation) per group, aggregated over the trajectory table."""
+    key = _dimension_key(dimension)
     qs = base_queryset(queryset=queryset, partner_id=partner_id)
     guided_in = Q(guided_on__gte=start, guided_on__lte=end)
     exited = _exited_in(start, end)
@@ -457,10 +522,21 @@ def equity(
             n_positive=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_positive=True)),
             n_job_creation=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_job_creation=True)),
         )
-        .order_by("group")
+        .order_by()
     )
+    # Sorted in Python (code point order, as PostgreSQL's C collation and SQLite sort), like the summaries.
+    return sorted(
+        (str(r["group"]), int(r["n_guided"]), int(r["n_exits"]), int(r["n_positive"]), int(r["n_job_creation"]))
+        for r in rows
+    )
+
+
+def _equity_table(
+    dimension: str, start: datetime.date, end: datetime.date, counted: Sequence[tuple[str, int, int, int, int]]
+) -> dict[str, Any]:
+    rows = [{"group": group} for group, *_counts in counted]
+    counts = [tuple(cells) for _group, *cells in counted]
     # Suppression works on additive cells: job creation, other positive, not positive, and their total (exits).
-    counts = [(int(r["n_guided"]), int(r["n_exits"]), int(r["n_positive"]), int(r["n_job_creation"])) for r in rows]
     exit_cells: list[list[int | None]] = [[job, pos - job, exits - pos, exits] for _g, exits, pos, job in counts]
     exit_mask = disclosure.suppress(exit_cells)
     guided_mask = disclosure.suppress([[guided] for guided, *_rest in counts], rows_are_lines=False)

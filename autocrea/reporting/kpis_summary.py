@@ -15,16 +15,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import IntegerField, Q, QuerySet, Sum
+from django.db.models import Case, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, ExtractYear
 
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import OrientationStatus, Trajectory
 from autocrea.pathways.steps import Step
 from autocrea.reference.models import ExitKind
-from autocrea.reporting import kpis
+from autocrea.reporting import kpis, summaries
 from autocrea.reporting.models import Grain, SummaryCount
-from autocrea.reporting.summaries import FUNNEL_FIELDS, histogram_median, period_q
+from autocrea.reporting.summaries import (
+    DIMENSION_CODES,
+    FUNNEL_FIELDS,
+    STOP,
+    UNDATED,
+    current_flags,
+    histogram_median,
+    period_q,
+)
 
 
 def usable(queryset: QuerySet[Trajectory] | None, partner_id: int | None) -> bool:
@@ -340,3 +348,123 @@ def compute(
         "capacity": capacity_figures(reader, today=today),
         "forecast": forecast.forecast_from(SummarySource(reader), partner_id=partner_id, today=today),
     }
+
+
+# ---------------------------------------------------------------- censoring-aware figures and equity
+
+
+EARLIEST, LATEST = datetime.date(2, 1, 1), datetime.date(9998, 12, 31)  # years 2 to 9998: all the data
+
+
+def flags_current(partner_id: int | None) -> bool:
+    """Whether every live exit was counted with its exit kind's flags as they are now (else: rebuild)."""
+    rows = SummaryCount.objects.filter(fact="kflags", grain=Grain.NONE)
+    if partner_id is not None:
+        rows = rows.filter(partner_key=partner_id)
+    flags = current_flags()
+    counted = rows.values("key1", "key2").annotate(t=Sum("n")).values_list("key1", "key2", "t")
+    return all(flags.get(kind, 0) == bits for kind, bits, t in counted if t)
+
+
+def event_code(key1: str) -> int:
+    """Return survival.Event's code of a closure key (svc/svl key1): a stop is censored."""
+    if key1 == STOP:
+        return 0
+    bits = int(key1[1:])
+    return 1 if bits & 2 else 2 if bits & 1 else 3  # job creation, other positive, not positive
+
+
+def survival_triples(
+    *, start: datetime.date, censor_on: datetime.date, partner_id: int | None
+) -> list[tuple[int, int, int]] | None:
+    """Return (days at risk, event code, people) of survival.fetch_durations, from the summary counts.
+
+    Everyone guided in start…censor_on: closures (`svc`, by guided day: whole years and months, edge
+    days) are events or stops at their duration; people never closed (`svo`, per guided day) are
+    censored at censor_on; closures after censor_on (`svl`, per closure day, none when censor_on is
+    today) are moved from the events to the censored. None when the exit kinds' flags changed since
+    the counts were made (the caller then computes in full).
+    """
+    if not flags_current(partner_id):
+        return None
+    day = datetime.timedelta(days=1)
+    programme_start = kpis.programme_window()[0]
+    # A long period is read as all time minus its outside (for the programme: nothing to subtract).
+    complement = start <= censor_on and 2 * (censor_on - start).days > (censor_on - min(start, programme_start)).days
+    # The programme reads the rows added up over every partner where they exist (svo, all-time svc).
+    everyone = Q(partner_key=summaries.ALL_PARTNERS if partner_id is None else partner_id)
+    if complement:
+        outside = period_q(EARLIEST, start - day) | period_q(censor_on + day, LATEST)
+        closures = Q(fact="svc") & ((Q(grain=Grain.NONE) & everyone) | outside)
+    else:
+        closures = Q(fact="svc") & period_q(start, censor_on)
+    rows = SummaryCount.objects.filter(
+        closures | (Q(fact="svo", grain=Grain.DAY, period__gte=start, period__lte=censor_on) & everyone)
+    )
+    late = SummaryCount.objects.filter(
+        Q(fact="svl", grain=Grain.DAY, period__gt=censor_on)
+        # guided on or before censor_on and on or after start: start ≤ closure day − days ≤ censor_on
+        & Q(key2__gte=kpis.DaysBetween(F("period"), Value(censor_on, output_field=DateField())))
+        & Q(key2__lte=kpis.DaysBetween(F("period"), Value(start, output_field=DateField())))
+    )
+    if partner_id is not None:
+        rows = rows.filter(partner_key=partner_id)
+        late = late.filter(partner_key=partner_id)
+    dated = Case(When(fact="svc", then=Value(UNDATED)), default=F("period"), output_field=DateField())
+    whole = Case(When(grain=Grain.NONE, then=Value(1)), default=Value(0), output_field=IntegerField())
+    events: dict[tuple[int, int], int] = defaultdict(int)
+    censored: dict[datetime.date, int] = defaultdict(int)  # by guided day
+    for fact, on, all_time, key1, key2, t in (
+        rows.annotate(on=dated, all_time=whole)
+        .values("fact", "on", "all_time", "key1", "key2")
+        .annotate(t=Sum("n"))
+        .values_list("fact", "on", "all_time", "key1", "key2", "t")
+    ):
+        n = int(t or 0)
+        if fact == "svc":
+            events[(int(key2), event_code(key1))] += n if all_time or not complement else -n
+        else:  # svo
+            censored[on] += n
+    # Closed after censor_on (none when it is today): not an event, censored at censor_on. Two grouped
+    # reads (by duration and kind, then by guided day) rather than one row per closure day.
+    moved = 0
+    for key1, key2, t in late.values("key1", "key2").annotate(t=Sum("n")).values_list("key1", "key2", "t"):
+        events[(int(key2), event_code(key1))] -= int(t or 0)
+        moved += int(t or 0)
+    if moved:
+        offset = Cast(
+            kpis.DaysBetween(F("period"), Value(censor_on, output_field=DateField())) - F("key2"), IntegerField()
+        )
+        for before, t in late.annotate(before=offset).values("before").annotate(t=Sum("n")).values_list("before", "t"):
+            censored[censor_on + datetime.timedelta(days=int(before))] += int(t or 0)  # guided `before` days from it
+    triples = [(days, code, n) for (days, code), n in events.items() if n]
+    triples += [((censor_on - day).days, 0, n) for day, n in censored.items() if n]
+    return triples
+
+
+def equity_counts(
+    *, dimension: str, start: datetime.date, end: datetime.date, partner_id: int | None
+) -> list[tuple[str, int, int, int, int]] | None:
+    """Return (group, guided, exits, positive, job creation) of kpis.equity from the summary counts, by group.
+
+    None when the exit kinds' flags changed since the counts were made (the caller computes in full).
+    """
+    if not flags_current(partner_id):
+        return None
+    code = DIMENSION_CODES[dimension]
+    rows = SummaryCount.objects.filter(fact__in=[f"qg:{code}", f"qx:{code}"]).filter(period_q(start, end))
+    if partner_id is not None:
+        rows = rows.filter(partner_key=partner_id)
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for fact, group, bits, t in (
+        rows.values("fact", "key1", "key2").annotate(t=Sum("n")).values_list("fact", "key1", "key2", "t")
+    ):
+        n = int(t or 0)
+        cells = groups[group]
+        if fact.startswith("qg"):
+            cells[0] += n
+        else:
+            cells[1] += n
+            cells[2] += n if bits & 1 else 0
+            cells[3] += n if bits & 2 else 0
+    return sorted((group, *cells) for group, cells in groups.items() if any(cells))  # type: ignore[misc]

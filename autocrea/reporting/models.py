@@ -32,11 +32,11 @@ class SummaryCount(models.Model):
     """
 
     partner_key = models.IntegerField(default=0)
-    fact = models.CharField(max_length=10)
+    fact = models.CharField(max_length=10)  # svl, qx:u … (reporting/summaries.py)
     grain = models.CharField(max_length=1, choices=Grain.choices, blank=True)
     # The day, the first day of the month or of the year; 0001-01-01 for undated facts.
     period = models.DateField()
-    key1 = models.CharField(max_length=20, blank=True)
+    key1 = models.CharField(max_length=100, blank=True)
     key2 = models.IntegerField(default=0)
     n = models.BigIntegerField(default=0)
 

@@ -14,6 +14,23 @@ holding the trajectory now:
 | `current`  | (undated)                | current step         | 1 when not guided yet, else 0        |
 | `conv`     | (undated)                | funnel date field    | 2 guided, 1 stopped, 0 still open    |
 | `lag`      | (undated)                |                      | days from interest to guided         |
+| `svo`      | guided_on (day only)     |                      | (guided, not closed: censored)       |
+| `svc`      | guided_on, and all time  | closure `s` or `x`+bits | days from guided to the closure   |
+| `svl`      | closure day (day only)   | closure `s` or `x`+bits | days from guided to the closure   |
+| `kflags`   | (undated)                | exit kind            | its flag bits when counted           |
+| `qg:<d>`   | guided_on                | group of dimension d |                                      |
+| `qx:<d>`   | exit_on (live exits)     | group of dimension d | flag bits of the exit kind           |
+
+`svo` and the all-time `svc` rows are also added up over every partner (partner_key −1, ALL_PARTNERS).
+The last six serve the censoring-aware figures (survival.py) and the equity monitor (kpis.equity):
+a *closure* is a live exit (`x` + the exit kind's flag bits: 1 positive, 2 job creation) or a stop
+(`s`); `svl` is the same closure dated by its own day, to move closures after a period's censoring
+day back to the censored. `kflags` records the flags each live exit was counted with: when an exit
+kind's flags are changed afterwards, the readers see it and compute those figures in full until
+`rebuild_summaries`. Equity dimensions `<d>`: g gender, a age band, e education level, l contact
+language, c commune, u unemployment band, b barrier (one fact per distinct barrier of the
+trajectory's diagnostics; `coaching.services.record_diagnostic` calls `refresh_barriers()`, the merge of
+two people `people_facts()` before and after).
 
 Keys are never null (0 = no partner or unknown, 0001-01-01 = undated) so that each key has one row,
 upserted. Maintenance, in the same transaction as the step log (performance.md trap 5):
@@ -52,9 +69,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncMonth, TruncYear
 
+from autocrea.coaching.models import Diagnostic
 from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
 from autocrea.pathways.steps import Step
-from autocrea.reporting.kpis import DaysBetween
+from autocrea.reference.models import ExitKind
+from autocrea.reporting.kpis import DIMENSIONS, DaysBetween, _dimension_key
 from autocrea.reporting.models import Grain, SummaryCount
 
 # (partner key, fact, grain, period, key1, key2): every part non-null (models.SummaryCount: 0 = none).
@@ -76,6 +95,131 @@ PIPELINE_FIELDS = ("interest_on", "information_on", "decision_on", "orientation_
 QUEUE_STATUSES = (OrientationStatus.PENDING.value, OrientationStatus.WAITLISTED.value)
 _ATTRIBUTE = "_summary_facts"
 _TABLE = SummaryCount._meta.db_table
+# Equity dimensions (kpis.DIMENSIONS) as one letter in the fact's name.
+DIMENSION_CODES = {
+    "gender": "g",
+    "age_band": "a",
+    "education_level": "e",
+    "contact_language": "l",
+    "commune": "c",
+    "unemployment_band": "u",
+    "barrier": "b",
+}
+STOP = "s"  # svc/svl key1 of a stop (censored at its day); an exit is "x" + its flag bits
+DAY_ONLY_FACTS = ("svl", "svo")  # never rolled up into months and years
+ALL_TIME_FACTS = ("svc",)  # also rolled up over all time (grain "", undated)
+# partner_key of the rows adding up every partner (svo per day, svc over all time): the programme reads few rows.
+ALL_PARTNERS = -1
+
+
+def exit_bits(positive: bool, job_creation: bool) -> int:
+    """The exit kind's flags as bits: 1 positive, 2 job creation (0 for no kind)."""
+    return (1 if positive else 0) | (2 if job_creation else 0)
+
+
+def current_flags() -> dict[str, int]:
+    """Return each exit kind's flag bits now (a handful of rows)."""
+    return {
+        code: exit_bits(p, j) for code, p, j in ExitKind.objects.values_list("code", "is_positive", "is_job_creation")
+    }
+
+
+class Context:
+    """What a trajectory's facts need beyond its row, each read at most once: exit kinds' flags, its barriers."""
+
+    def __init__(self, trajectory: Trajectory, *, barriers: frozenset[str] | None = None) -> None:
+        self.trajectory = trajectory
+        self._flags: dict[str, int] | None = None
+        self._barriers = barriers
+
+    def flags(self) -> dict[str, int]:
+        if self._flags is None:
+            self._flags = current_flags()
+        return self._flags
+
+    def barriers(self) -> frozenset[str]:
+        if self._barriers is None:
+            self._barriers = barrier_codes(self.trajectory) if self.trajectory.pk is not None else frozenset()
+        return self._barriers
+
+
+def barrier_codes(trajectory: Trajectory) -> frozenset[str]:
+    """Return the distinct barrier codes of the trajectory's diagnostics (one query)."""
+    through = Diagnostic.barriers.through
+    return frozenset(
+        through.objects.filter(diagnostic__trajectory_id=trajectory.pk).values_list("barriercode_id", flat=True)
+    )
+
+
+def _yyyymmdd(day: datetime.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def dimension_groups(t: Trajectory, dimension: str, context: Context) -> list[str]:
+    """Return the groups of the trajectory in an equity dimension: kpis._dimension_key, in Python."""
+    if dimension == "barrier":
+        return sorted(context.barriers())
+    person = t.jobseeker
+    if dimension == "gender":
+        return [person.gender]
+    if dimension == "education_level":
+        return [person.education_level]
+    if dimension == "contact_language":
+        return [person.contact_language]
+    if dimension == "commune":
+        return [person.commune_id or "unknown"]
+    if dimension == "age_band":
+        if t.guided_on is None:  # SQL: NULL < bound is not true, the CASE falls to its default
+            return ["55_plus"]
+        age = _yyyymmdd(t.guided_on) - _yyyymmdd(person.birth_date)
+        return ["under_30" if age < 30_0000 else "30_54" if age < 55_0000 else "55_plus"]
+    if dimension == "unemployment_band":
+        if person.unemployed_since is None:
+            return ["unknown"]
+        seniority = _yyyymmdd(t.interest_on) - _yyyymmdd(person.unemployed_since)
+        return ["under_1y" if seniority < 1_0000 else "1_2y" if seniority < 2_0000 else "2y_plus"]
+    raise ValueError(dimension)
+
+
+def _closure(t: Trajectory, context: Context) -> tuple[datetime.date, str] | None:
+    """Return (day, key1) of what ended the trajectory's time at risk: a live exit or a stop."""
+    if t.current_step in EXITED_STEPS and t.exit_on is not None:
+        return t.exit_on, f"x{context.flags().get(t.exit_kind_id or '', 0)}"
+    if t.current_step == Step.STOPPED and t.stopped_on is not None:
+        return t.stopped_on, STOP
+    return None
+
+
+def survival_equity_facts(t: Trajectory, context: Context) -> list[Key]:
+    """Return the facts of the censoring-aware figures and of the equity monitor (docstring table)."""
+    p = t.partner_id
+    keys: list[Key] = []
+    live_exit = t.current_step in EXITED_STEPS and t.exit_on is not None
+    if t.guided_on is not None:
+        closure = _closure(t, context)
+        if closure is None:
+            for partner in (p or 0, ALL_PARTNERS):
+                keys.append((partner, "svo", Grain.DAY.value, t.guided_on, "", 0))
+        else:
+            on, kind = closure
+            keys += _dated(p, "svc", t.guided_on, kind, (on - t.guided_on).days)
+            for partner in (p or 0, ALL_PARTNERS):  # all time: a long period is all but its outside
+                keys.append(_undated(partner, "svc", kind, (on - t.guided_on).days))
+            keys.append((p or 0, "svl", Grain.DAY.value, on, kind, (on - t.guided_on).days))
+    if live_exit:
+        bits = context.flags().get(t.exit_kind_id or "", 0)
+        keys.append(_undated(p, "kflags", t.exit_kind_id or "", bits))
+    if t.guided_on is None and not live_exit:
+        return keys
+    for dimension in DIMENSIONS:
+        code = DIMENSION_CODES[dimension]
+        for group in dimension_groups(t, dimension, context):
+            if t.guided_on is not None:
+                keys += _dated(p, f"qg:{code}", t.guided_on, group)
+            if live_exit:
+                assert t.exit_on is not None
+                keys += _dated(p, f"qx:{code}", t.exit_on, group, context.flags().get(t.exit_kind_id or "", 0))
+    return keys
 
 
 # ---------------------------------------------------------------- one trajectory's facts (Python)
@@ -94,10 +238,10 @@ def _undated(partner: int | None, fact: str, key1: str = "", key2: int | None = 
     return (partner or 0, fact, Grain.NONE.value, UNDATED, key1, key2 or 0)
 
 
-def row_facts(t: Trajectory) -> Counter[Key]:
-    """Return the facts read from the trajectory row alone (no query)."""
+def row_facts(t: Trajectory, context: Context | None = None) -> Counter[Key]:
+    """Return the facts of the trajectory row, its person and barriers (queries only for guided or exited rows)."""
     p = t.partner_id
-    keys: list[Key] = []
+    keys: list[Key] = survival_equity_facts(t, context or Context(t))
     if t.guided_on is not None:
         keys += _dated(p, "guided", t.guided_on)
         keys.append(_undated(p, "lag", key2=(t.guided_on - t.interest_on).days))
@@ -141,7 +285,7 @@ def _queue_facts(t: Trajectory) -> Counter[Key]:
 
 def facts(trajectory: Trajectory) -> Counter[Key]:
     """Return every fact the trajectory contributes now: its row, its acceptances and live orientations."""
-    keys = row_facts(trajectory)
+    keys = row_facts(trajectory, Context(trajectory))
     if trajectory.pk is not None:
         keys.update(_acceptance_facts(trajectory.partner_id, _acceptances(trajectory)))
         keys.update(_queue_facts(trajectory))
@@ -154,6 +298,7 @@ class _Snapshot:
     partner_id: int | None
     step: str
     queues: Counter[Key]
+    context: Context | None = None
 
 
 def snapshot(trajectory: Trajectory) -> None:
@@ -164,7 +309,8 @@ def snapshot(trajectory: Trajectory) -> None:
     """
     t = trajectory
     queues = _queue_facts(t) if t.current_step == Step.ORIENTATION else Counter()
-    setattr(t, _ATTRIBUTE, _Snapshot(row_facts(t), t.partner_id, str(t.current_step), queues))
+    context = Context(t)
+    setattr(t, _ATTRIBUTE, _Snapshot(row_facts(t, context), t.partner_id, str(t.current_step), queues, context))
 
 
 def refresh(trajectory: Trajectory, *, created: bool = False) -> None:
@@ -173,7 +319,10 @@ def refresh(trajectory: Trajectory, *, created: bool = False) -> None:
     before: _Snapshot | None = _Snapshot(Counter(), None, "", Counter()) if created else getattr(t, _ATTRIBUTE, None)
     if before is None:
         raise RuntimeError("The trajectory was not locked through pathways.services._locked: no summary snapshot.")
-    after = _Snapshot(row_facts(t), t.partner_id, str(t.current_step), Counter())
+    # The barriers and the exit kinds' flags do not change within a step: read once for both states.
+    context = before.context or Context(t)
+    context.trajectory = t
+    after = _Snapshot(row_facts(t, context), t.partner_id, str(t.current_step), Counter(), context)
     delta = Counter(after.row)
     delta.subtract(before.row)
     accepted_now = before.step == Step.ORIENTATION and after.step == Step.DIAGNOSTIC
@@ -188,7 +337,36 @@ def refresh(trajectory: Trajectory, *, created: bool = False) -> None:
         delta.subtract(before.queues)
     apply(delta)
     # A second change in the same transaction starts from here.
-    setattr(t, _ATTRIBUTE, _Snapshot(after.row, after.partner_id, after.step, after.queues))
+    setattr(t, _ATTRIBUTE, _Snapshot(after.row, after.partner_id, after.step, after.queues, context))
+
+
+def refresh_barriers(trajectory: Trajectory, previous: frozenset[str]) -> None:
+    """Count the trajectory in the barrier groups it has now instead of `previous` (after a diagnostic)."""
+    t = trajectory
+    now = barrier_codes(t)
+    if now == previous:
+        return
+    flags = current_flags()
+    delta: Counter[Key] = Counter()
+    for codes, sign in ((now, 1), (previous, -1)):
+        context = Context(t, barriers=codes)
+        context._flags = flags
+        for key in survival_equity_facts(t, context):
+            if key[1].startswith("qg:b") or key[1].startswith("qx:b"):
+                delta[key] += sign
+    apply(delta)
+    snap = getattr(t, _ATTRIBUTE, None)
+    if snap is not None and snap.context is not None:
+        snap.context._barriers = now
+        snap.row = row_facts(t, snap.context)
+
+
+def people_facts(jobseeker_ids: list[int]) -> Counter[Key]:
+    """Return the facts of every trajectory of these people (before and after merging two records)."""
+    total: Counter[Key] = Counter()
+    for t in Trajectory.objects.filter(jobseeker_id__in=jobseeker_ids).select_related("jobseeker").order_by("pk"):
+        total.update(facts(t))
+    return total
 
 
 def apply(delta: Counter[Key]) -> None:
@@ -328,6 +506,68 @@ def _sources() -> Iterator[tuple[str, QuerySet[Any]]]:
     )
 
 
+def _survival_equity_sources() -> Iterator[tuple[str, QuerySet[Any], Any]]:
+    """Yield (grain, query, count) for the facts of `survival_equity_facts()`, in SQL."""
+    trajectories = Trajectory.objects.all()
+    exited = Q(current_step__in=EXITED_STEPS, exit_on__isnull=False)
+    stopped = Q(current_step=Step.STOPPED, stopped_on__isnull=False)
+    positive = Case(When(exit_kind__is_positive=True, then=Value(1)), default=Value(0), output_field=IntegerField())
+    job = Case(When(exit_kind__is_job_creation=True, then=Value(2)), default=Value(0), output_field=IntegerField())
+    bits = Cast(positive + job, IntegerField())
+    closure_kind = Case(
+        When(exit_kind__is_positive=True, exit_kind__is_job_creation=True, then=Value("x3")),
+        When(exit_kind__is_job_creation=True, then=Value("x2")),
+        When(exit_kind__is_positive=True, then=Value("x1")),
+        default=Value("x0"),
+        output_field=CharField(),
+    )
+    guided = trajectories.filter(guided_on__isnull=False)
+    partner = _zero_if_null(F("partner_id"))
+    count = Count("pk")
+    yield (
+        Grain.DAY,
+        guided.filter(~(exited | stopped)).annotate(
+            s_p=partner, s_f=Value("svo"), s_d=F("guided_on"), s_k1=Value(""), s_k2=Value(0, IntegerField())
+        ),
+        count,
+    )
+    for closed, on, kind in ((exited, "exit_on", closure_kind), (stopped, "stopped_on", Value(STOP))):
+        for fact, dated, grain in (("svc", "guided_on", Grain.DAY), ("svl", on, Grain.DAY)):
+            yield (
+                grain,
+                guided.filter(closed).annotate(
+                    s_p=partner, s_f=Value(fact), s_d=F(dated), s_k1=kind, s_k2=DaysBetween(on, "guided_on")
+                ),
+                count,
+            )
+    yield (
+        Grain.NONE,
+        trajectories.filter(exited).annotate(
+            s_p=partner,
+            s_f=Value("kflags"),
+            s_d=_undated_period(),
+            s_k1=Coalesce(F("exit_kind_id"), Value(""), output_field=CharField()),
+            s_k2=bits,
+        ),
+        count,
+    )
+    for dimension in DIMENSIONS:
+        code = DIMENSION_CODES[dimension]
+        # A person has several barriers: one row per (trajectory, barrier), a trajectory counted once per barrier.
+        total = Count("pk", distinct=True) if dimension == "barrier" else count
+        for rows, fact, dated, key2 in (
+            (guided, f"qg:{code}", "guided_on", Value(0, IntegerField())),
+            (trajectories.filter(exited), f"qx:{code}", "exit_on", bits),
+        ):
+            yield (
+                Grain.DAY,
+                rows.annotate(
+                    s_p=partner, s_f=Value(fact), s_d=F(dated), s_k1=_dimension_key(dimension), s_k2=key2
+                ).filter(s_k1__isnull=False),
+                total,
+            )
+
+
 _COLUMNS = ("s_p", "s_f", "s_d", "s_k1", "s_k2")
 
 
@@ -352,7 +592,9 @@ def rebuild() -> int:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(_TABLE)}")  # noqa: S608
     for grain, queryset in _sources():
         _insert(grain, queryset, total=Count("pk"))
-    days = SummaryCount.objects.filter(grain=Grain.DAY)
+    for grain, queryset, total in _survival_equity_sources():
+        _insert(grain, queryset, total=total)
+    days = SummaryCount.objects.filter(grain=Grain.DAY).exclude(fact__in=DAY_ONLY_FACTS)
     for grain, trunc in ((Grain.MONTH, TruncMonth), (Grain.YEAR, TruncYear)):
         _insert(
             grain,
@@ -360,6 +602,25 @@ def rebuild() -> int:
                 s_p=F("partner_key"),
                 s_f=F("fact"),
                 s_d=trunc("period", output_field=DateField()),
+                s_k1=F("key1"),
+                s_k2=F("key2"),
+            ),
+            total=Sum("n"),
+        )
+    _insert(
+        Grain.NONE,
+        days.filter(fact__in=ALL_TIME_FACTS).annotate(
+            s_p=F("partner_key"), s_f=F("fact"), s_d=_undated_period(), s_k1=F("key1"), s_k2=F("key2")
+        ),
+        total=Sum("n"),
+    )
+    for grain, fact in ((Grain.DAY, "svo"), (Grain.NONE, "svc")):
+        _insert(
+            grain,
+            SummaryCount.objects.filter(fact=fact, grain=grain).annotate(
+                s_p=Value(ALL_PARTNERS, IntegerField()),
+                s_f=F("fact"),
+                s_d=F("period"),
                 s_k1=F("key1"),
                 s_k2=F("key2"),
             ),

@@ -1,8 +1,10 @@
 """Censoring-aware time to exit: Kaplan–Meier and Aalen–Johansen cumulative incidence of exit kinds.
 
 Most guided trajectories are still open while the programme runs, so rates on closed cases alone
-are biased. The database gives two integers per guided trajectory (days since guided, event code);
-the estimators below run in pure Python (no numpy at run time: a few thousand pairs in Brussels).
+are biased. The estimators take (days since guided, event code) pairs or (days, event code, people)
+triples: the summary counts give the triples (kpis_summary.survival_triples: a few thousand rows
+whatever the number of trajectories), the full computation (fetch_durations, the reference) one pair
+per guided trajectory; both give identical figures. The estimators run in pure Python (no numpy).
 Definitions: docs/kpis.md, "Time to exit" and "Cumulative incidence of exit kinds".
 """
 
@@ -10,9 +12,8 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from enum import IntEnum
 from statistics import NormalDist
 from typing import Any
@@ -48,6 +49,9 @@ class KmPoint:
     survival: float
     ci_low: float | None
     ci_high: float | None
+
+
+KM_FIELDS = tuple(f.name for f in fields(KmPoint))
 
 
 def fetch_durations(
@@ -86,39 +90,60 @@ def fetch_durations(
     return [(int(d), int(e)) for d, e in rows]
 
 
-def _event_table(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int, Counter[int], int]]:
-    """Group pairs by time: (time, at risk just before, events by code, censored)."""
-    by_time: dict[int, Counter[int]] = {}
+Durations = Iterable[tuple[int, int]] | Iterable[tuple[int, int, int]]
+
+
+def weighted(pairs: Durations) -> list[tuple[int, int, int]]:
+    """Return (days, event code, people) triples: a pair counts one person."""
+    return [(item[0], item[1], item[2] if len(item) > 2 else 1) for item in pairs]  # type: ignore[misc]
+
+
+EventRow = tuple[int, int, dict[int, int], int, int]
+
+
+def _event_table(pairs: Durations) -> list[EventRow]:
+    """Group pairs (or weighted triples) by time: (time, at risk just before, events by code, censored, events)."""
+    by_time: dict[int, dict[int, int]] = {}
     total = 0
-    for days, code in pairs:
-        by_time.setdefault(days, Counter())[code] += 1
-        total += 1
+    for days, code, n in weighted(pairs):
+        counts = by_time.get(days)
+        if counts is None:
+            counts = by_time[days] = {}
+        counts[code] = counts.get(code, 0) + n
+        total += n
     table = []
     at_risk = total
     for days in sorted(by_time):
         counts = by_time[days]
-        censored = counts.get(Event.CENSORED, 0)
-        events = Counter({code: n for code, n in counts.items() if code != Event.CENSORED})
-        table.append((days, at_risk, events, censored))
-        at_risk -= sum(counts.values())
+        censored = counts.pop(Event.CENSORED, 0)
+        events = {code: n for code, n in counts.items() if n}
+        d = sum(events.values())
+        if d or censored:
+            table.append((days, at_risk, events, censored, d))
+        at_risk -= d + censored
     return table
 
 
-def kaplan_meier(pairs: Iterable[tuple[int, int]]) -> list[KmPoint]:
+def kaplan_meier(pairs: Durations) -> list[KmPoint]:
     """Return the product-limit estimate of staying in the programme (any exit is the event).
 
     Trajectories censored at a time are still at risk at that time (the usual convention).
     The interval is the exponential Greenwood (log(−log)) interval, as lifelines computes it.
     """
+    return _kaplan_meier(_event_table(pairs))
+
+
+def _kaplan_meier(table: list[EventRow]) -> list[KmPoint]:
     points = []
     survival = 1.0
     greenwood = 0.0
-    for days, at_risk, events, censored in _event_table(pairs):
-        d = sum(events.values())
+    interval: tuple[float | None, float | None] = (None, None)
+    for days, at_risk, _events, censored, d in table:
         if d:
             survival *= 1 - d / at_risk
             greenwood = greenwood + d / (at_risk * (at_risk - d)) if at_risk > d else math.inf
-        points.append(KmPoint(days, at_risk, d, censored, survival, *_loglog_interval(survival, greenwood)))
+            interval = _loglog_interval(survival, greenwood)  # unchanged at a time without exits
+        points.append(KmPoint(days, at_risk, d, censored, survival, *interval))
     return points
 
 
@@ -130,17 +155,20 @@ def _loglog_interval(survival: float, greenwood: float) -> tuple[float | None, f
     return math.exp(-math.exp(math.log(-v) - spread)), math.exp(-math.exp(math.log(-v) + spread))
 
 
-def aalen_johansen(pairs: Iterable[tuple[int, int]], *, causes: Sequence[int]) -> list[tuple[int, float]]:
+def aalen_johansen(pairs: Durations, *, causes: Sequence[int]) -> list[tuple[int, float]]:
     """Return the cumulative incidence of the exits whose code is in `causes`, the other exits competing.
 
     CIF(t) = Σ over event times t_j ≤ t of S(t_j−) × d_causes(t_j) / n(t_j), S being Kaplan–Meier for any exit.
     """
+    return _aalen_johansen(_event_table(pairs), causes=causes)
+
+
+def _aalen_johansen(table: list[EventRow], *, causes: Sequence[int]) -> list[tuple[int, float]]:
     wanted = set(causes)
     curve = []
     survival = 1.0
     incidence = 0.0
-    for days, at_risk, events, _censored in _event_table(pairs):
-        d = sum(events.values())
+    for days, at_risk, events, _censored, d in table:
         if not d:
             continue
         incidence += survival * sum(n for code, n in events.items() if code in wanted) / at_risk
@@ -159,6 +187,35 @@ def value_at(curve: Sequence[tuple[float, float]], days: float, *, initial: floa
     return value
 
 
+def durations(
+    *,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    partner_id: int | None,
+    queryset: QuerySet[Trajectory] | None = None,
+    today: datetime.date | None = None,
+    source: str = "auto",
+) -> list[tuple[int, int, int]]:
+    """Return (days at risk, event code, people) for everyone guided in the period.
+
+    `source` as in kpis.compute_kpis: "summary" reads the summary counts, "full" fetch_durations (one
+    row per trajectory), "auto" the summaries whenever the scope is one they hold and they are current.
+    """
+    from autocrea.reporting import kpis_summary
+
+    if source not in {"auto", "summary", "full"}:
+        raise ValueError(f"Unknown source {source!r}: auto, summary or full.")
+    if source != "full" and kpis_summary.usable(queryset, partner_id):
+        first, last, day = resolve_period(start=start, end=end, today=today)
+        triples = kpis_summary.survival_triples(start=first, censor_on=min(last, day), partner_id=partner_id)
+        if triples is not None:
+            return triples
+    if source == "summary":
+        raise ValueError("The summaries cannot give these figures (scope, or exit kinds changed: rebuild_summaries).")
+    pairs = fetch_durations(start=start, end=end, partner_id=partner_id, queryset=queryset, today=today)
+    return weighted(pairs)
+
+
 def survival_summary(
     *,
     start: datetime.date | None,
@@ -166,10 +223,18 @@ def survival_summary(
     partner_id: int | None,
     queryset: QuerySet[Trajectory] | None = None,
     today: datetime.date | None = None,
+    source: str = "auto",
 ) -> dict[str, Any]:
     """Return Kaplan–Meier and Aalen–Johansen figures at 6, 12 and 18 months, JSON-serialisable."""
-    pairs = fetch_durations(start=start, end=end, partner_id=partner_id, queryset=queryset, today=today)
-    km = kaplan_meier(pairs)
+    triples = durations(start=start, end=end, partner_id=partner_id, queryset=queryset, today=today, source=source)
+    return summarise(triples)
+
+
+def summarise(pairs: Durations) -> dict[str, Any]:
+    """Return the figures of survival_summary from (days, event code[, people]) pairs or triples."""
+    triples = weighted(pairs)
+    table = _event_table(triples)
+    km = _kaplan_meier(table)
     median = next((p.days for p in km if p.survival <= 0.5), None)
     categories = {
         "job_creation": [Event.JOB_CREATION],
@@ -178,7 +243,7 @@ def survival_summary(
         "not_positive": [Event.NOT_POSITIVE],
     }
     incidence_curves = {
-        name: [(float(t), v) for t, v in aalen_johansen(pairs, causes=codes)] for name, codes in categories.items()
+        name: [(float(t), v) for t, v in _aalen_johansen(table, causes=codes)] for name, codes in categories.items()
     }
     horizons = []
     for months in HORIZON_MONTHS:
@@ -191,17 +256,17 @@ def survival_summary(
                 "still_in_programme": last.survival if last else 1.0,
                 "ci_low": last.ci_low if last else None,
                 "ci_high": last.ci_high if last else None,
-                "at_risk": sum(1 for d, _ in pairs if d >= days),
+                "at_risk": sum(n for d, _e, n in triples if d >= days),
                 "cumulative_incidence": {
                     name: value_at(curve, days, initial=0.0) for name, curve in incidence_curves.items()
                 },
             }
         )
     return {
-        "population": len(pairs),
-        "exits": sum(1 for _, e in pairs if e != Event.CENSORED),
-        "censored": sum(1 for _, e in pairs if e == Event.CENSORED),
+        "population": sum(n for _d, _e, n in triples),
+        "exits": sum(n for _d, e, n in triples if e != Event.CENSORED),
+        "censored": sum(n for _d, e, n in triples if e == Event.CENSORED),
         "median_days_to_exit": median,
         "horizons": horizons,
-        "kaplan_meier": [asdict(p) for p in km],
+        "kaplan_meier": [{name: getattr(p, name) for name in KM_FIELDS} for p in km],  # asdict, faster
     }

@@ -289,24 +289,68 @@ def _rate_chart(table: Table, label_key: str, title: str) -> dict[str, Any]:
     }
 
 
+def _guided_by_partner(target: dict[str, Any], names: dict[str | None, str], *, one_partner: bool) -> Table:
+    """People guided since the programme started per partner, beside each partner's quota (if set)."""
+    quotas = {row["partner"]: row for row in target.get("quotas", [])}
+    guided = {row["partner"]: row["guided"] for row in target["by_partner"]}
+    slugs = list(quotas) + [slug for slug in guided if slug not in quotas]
+    rows = []
+    for slug in slugs:
+        quota = quotas.get(slug, {})
+        n = guided.get(slug, 0)
+        rows.append(
+            {
+                "partner": names.get(slug, slug),
+                "guided": n,
+                "quota": quota.get("quota"),
+                "share_of_quota": quota.get("share_of_quota"),
+                "remaining": quota.get("remaining"),
+            }
+        )
+    note = ""
+    if target.get("quota_total") is not None and not one_partner:
+        note = _("The quotas set add up to %(total)s people, for a programme target of %(target)s.") % {
+            "total": fmt(target["quota_total"], "int"),
+            "target": fmt(target["target"], "int"),
+        }
+    table = Table(
+        "guided_by_partner",
+        _("People guided since the programme started, per partner, against their quota"),
+        [
+            Column("partner", _("Partner"), "text"),
+            Column("guided", _("People guided")),
+            Column("quota", _("Quota")),
+            Column("share_of_quota", _("Share of the quota reached"), "rate"),
+            Column("remaining", _("Still to guide")),
+        ],
+        rows,
+        _(
+            "Guided: a partner accepted the person (start of guidance), counted once even after a re-orientation, "
+            "for the partner holding the trajectory now, from the programme's start to its end. Quota: the people "
+            "the programme expects each partner to guide over the whole period, set by the programme manager on "
+            "the programme settings page; share reached = people guided ÷ quota. – : no quota set."
+        ),
+        suppress=_suppress_columns(
+            ["guided"], total_known=True, derived={"share_of_quota": ["guided"], "remaining": ["guided"]}
+        ),
+        note=note,
+    )
+    if any(row["quota"] is not None for row in rows):
+        table.chart = {
+            "title": _("Share of the quota reached per partner"),
+            "series": [(_("Share of the quota reached"), "share_of_quota")],
+            "bars": [{"label": r["partner"], "values": [r["share_of_quota"]]} for r in rows if r["quota"] is not None],
+            "kind": "rate",
+        }
+    return table
+
+
 def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -> list[Table]:
     names = _partner_names()
     tables: list[Table] = []
 
     target = kp["target"]
-    tables.append(
-        Table(
-            "guided_by_partner",
-            _("People guided since the programme started, per partner"),
-            [Column("partner", _("Partner"), "text"), Column("guided", _("People guided"))],
-            [{"partner": names.get(r["partner"], r["partner"]), "guided": r["guided"]} for r in target["by_partner"]],
-            _(
-                "Guided: a partner accepted the person (start of guidance), counted once even after a re-orientation, "
-                "for the partner holding the trajectory now."
-            ),
-            suppress=_suppress_columns(["guided"], total_known=True),
-        )
-    )
+    tables.append(_guided_by_partner(target, names, one_partner=kp["period"]["partner"] is not None))
 
     exits = kp["exits"]
     by_partner = Table(
@@ -540,6 +584,10 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
             "guided_count": fmt(kp["guided"]["count"], "int"),
             "exits_count": fmt(kp["exits"]["exits"], "int"),
             "overall": {k: fmt(kp["exits"][k], "rate") for k in ("positive_rate", "job_creation_rate")},
+            "rate_targets": {
+                k: fmt(kp["target"][f"{k}_target"], "rate") if kp["target"].get(f"{k}_target") is not None else None
+                for k in ("positive_rate", "job_creation_rate")
+            },
             "medians": {
                 "km": surv["median_days_to_exit"],
                 "exits": surv["exits"],
@@ -567,7 +615,9 @@ def _forecast_words(kp: dict[str, Any], *, partner_name: str | None = None) -> d
                 "low": fmt(round(f["band_80"][0]), "int"),
                 "high": fmt(round(f["band_80"][1]), "int"),
             },
-            "verdict": "",
+            "verdict": _quota_verdict(f),
+            "quota": fmt(f["quota"], "int") if f.get("quota") is not None else None,
+            "probability": fmt(f["probability_quota_met"], "rate") if f.get("quota") is not None else None,
             "inflow_included": f["inflow"]["included"],
         }
     probability = f["probability_target_met"]
@@ -598,9 +648,23 @@ def _forecast_words(kp: dict[str, Any], *, partner_name: str | None = None) -> d
     }
 
 
+def _quota_verdict(f: dict[str, Any]) -> str:
+    """Say whether one partner's forecast reaches its quota ("" when it has none)."""
+    if f.get("quota") is None:
+        return ""
+    probability = f["probability_quota_met"]
+    if probability >= 0.8:
+        verdict = _("The quota of %(quota)s people is likely to be reached.")
+    elif probability <= 0.2:
+        verdict = _("The quota of %(quota)s people is unlikely to be reached at the current pace.")
+    else:
+        verdict = _("Whether the quota of %(quota)s people will be reached is uncertain.")
+    return verdict % {"quota": fmt(f["quota"], "int")}
+
+
 def _target_chart(kp: dict[str, Any], *, with_target: bool) -> dict[str, Any]:
     f = kp["forecast"]
-    chart = {
+    chart: dict[str, Any] = {
         "title": _("People guided so far, forecast at the end and target"),
         "series": [(_("People"), "n")],
         "bars": [
@@ -613,6 +677,9 @@ def _target_chart(kp: dict[str, Any], *, with_target: bool) -> dict[str, Any]:
     if not with_target:
         chart["title"] = _("People guided so far and forecast at the end")
         chart["bars"] = chart["bars"][:2]
+        if f.get("quota") is not None:
+            chart["title"] = _("People guided so far, forecast at the end and quota")
+            chart["bars"].append({"label": _("Quota"), "values": [f["quota"]]})
     return chart
 
 

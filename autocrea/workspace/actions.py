@@ -35,7 +35,7 @@ ACTIONS: tuple[ActionLink, ...] = (
     ActionLink("diagnostic", _("Record the diagnostic"), "record_diagnostic", frozenset({Step.DIAGNOSTIC})),
     ActionLink(
         "session_add",
-        _("Record an individual session"),
+        _("Record or plan an individual session"),
         "record_coaching",
         frozenset({Step.DIAGNOSTIC, Step.ACCOMPANIMENT}),
     ),

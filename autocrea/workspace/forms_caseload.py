@@ -40,9 +40,12 @@ class CaseloadFilterForm(forms.Form):
     coach = CoachChoiceField(
         label=_("Coach"), queryset=User.objects.none(), required=False, empty_label=_("All coaches")
     )
-    stalled = forms.BooleanField(label=_("Only people without activity for"), required=False)
+    # The stalled filter is one field: a number of weeks, empty for everyone. `stalled=on` is still read so
+    # that older bookmarks keep working (with the default number of weeks when none is given).
+    stalled = forms.BooleanField(required=False, widget=forms.HiddenInput)
     weeks = forms.IntegerField(
-        label=_("Number of weeks"),
+        label=_("Without activity for at least"),
+        help_text=_("Leave empty to see everyone."),
         required=False,
         min_value=1,
         max_value=52,
@@ -52,7 +55,7 @@ class CaseloadFilterForm(forms.Form):
             "invalid": _("Enter a number of weeks between 1 and 52."),
         },
     )
-    due = forms.BooleanField(label=_("Only people with an action due within 7 days"), required=False)
+    due = forms.BooleanField(label=_("Within 7 days"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -62,6 +65,8 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, coaches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A partner manager rarely follows files themselves: their caseload opens on the partner's files.
+        self.default_scope = self.PARTNER if getattr(user, "role", "") == Role.PARTNER_MANAGER else self.MINE
         self.fields["step"].choices = [
             ("", _("All steps")),
             *((s.value, s.label) for s in Step if s not in CLOSED_STEPS),
@@ -71,15 +76,14 @@ class CaseloadFilterForm(forms.Form):
         self.fields["coach"].widget.attrs["class"] = "govuk-select"
         self.fields["sort"].widget.attrs["class"] = "govuk-select"
         self.fields["weeks"].widget.attrs.update({"class": "govuk-input govuk-input--width-2", "inputmode": "numeric"})
-        self.fields["stalled"].widget.attrs["class"] = "govuk-checkboxes__input"
         self.fields["due"].widget.attrs["class"] = "govuk-checkboxes__input"
 
     def criteria(self) -> dict[str, Any]:
         """Return the valid filters with their defaults; an invalid value is ignored, never trusted."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        scope = data.get("scope") or self.MINE
-        stalled = bool(data.get("stalled"))
+        scope = data.get("scope") or self.default_scope
+        stalled = bool(data.get("stalled") or data.get("weeks"))
         return {
             "scope": scope,
             "step": data.get("step") or "",

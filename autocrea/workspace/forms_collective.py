@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from autocrea.coaching.models import CoachingSession, Recurrence, SessionMode
 from autocrea.coaching.services import MAX_CAPACITY, MAX_OCCURRENCES, SEAT_STATUSES
 from autocrea.lib.forms import GovukForm
-from autocrea.workspace.forms_partner import HintedRadioSelect, TrajectoryForm, date_field
+from autocrea.workspace.activity_field import SERIES_ACTIVITY_HINT, add_activity_field
+from autocrea.workspace.forms_partner import HintedRadioSelect, TrajectoryForm, date_field, duration_field, time_field
 
 
 def session_label(session: CoachingSession) -> str:
@@ -90,27 +91,9 @@ class SeriesForm(GovukForm):
         help_text=_("Address and room: needed for a session in person. For a video call, the link if you have it."),
     )
     first_day = date_field(_("Date of the first session"))
-    time = forms.TimeField(
-        label=_("Start time"),
-        input_formats=["%H:%M"],
-        widget=forms.TimeInput(format="%H:%M"),
-        help_text=_("24-hour clock, Brussels time, for example 14:30"),
-        error_messages={
-            "required": _("Enter the start time."),
-            "invalid": _("Enter the time as hours:minutes, for example 14:30."),
-        },
-    )
-    duration = forms.IntegerField(
-        label=_("Duration in minutes"),
-        min_value=1,
-        max_value=480,
-        initial=120,
-        error_messages={
-            "required": _("Enter the duration."),
-            "invalid": _("Enter the duration as a whole number of minutes, for example 120."),
-            "min_value": _("Give a duration between 1 minute and 8 hours."),
-            "max_value": _("Give a duration between 1 minute and 8 hours."),
-        },
+    time = time_field(_("24-hour clock, Brussels time, for example 14:30"))
+    duration = duration_field(
+        initial=120, invalid=_("Enter the duration as a whole number of minutes, for example 120.")
     )
     capacity = forms.IntegerField(
         label=_("Number of places"),
@@ -162,10 +145,11 @@ class SeriesForm(GovukForm):
         "count": "govuk-input--width-3",
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partner_id: int | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("form_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        add_activity_field(self, partner_id, after="topic", help_text=SERIES_ACTIVITY_HINT)
         for name, width in self.widths.items():
             widget = self.fields[name].widget
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {width}".strip()
@@ -247,3 +231,46 @@ class CaseloadRegisterForm(forms.Form):
         # Any id is accepted here: the view checks every one against the user's scope, all or none.
         raw = self.data.getlist("selected") if hasattr(self.data, "getlist") else []
         self.fields["selected"].choices = [(v, v) for v in raw if str(v).isdigit()]
+
+
+class VersionForm(forms.Form):
+    """The version of the session (or series) the page showed: a change made meanwhile refuses the action."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SeriesEditForm(GovukForm):
+    """Change the topic, place, number of places and start time of the sessions of a series still to come."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    topic = SeriesForm.base_fields["topic"]
+    place = SeriesForm.base_fields["place"]
+    time = SeriesForm.base_fields["time"]
+    capacity = SeriesForm.base_fields["capacity"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("time", "capacity"):
+            widget = self.fields[name].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--width-5".strip()
+
+
+class OccurrenceCancelForm(GovukForm):
+    """Cancel a collective session to come: this one only, or it and the following ones of its series."""
+
+    ONLY = "only"
+    REST = "rest"
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    scope = forms.ChoiceField(
+        label=_("Which sessions do you cancel?"),
+        choices=[(ONLY, _("This session only")), (REST, _("This session and the following sessions of the series"))],
+        initial=ONLY,
+        widget=HintedRadioSelect(),
+        error_messages={"required": _("Choose which sessions you cancel.")},
+    )
+
+    def __init__(self, *args: Any, has_rest: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_rest:
+            # A single session, or the last of its series: nothing to choose.
+            self.fields["scope"].widget = forms.HiddenInput()

@@ -37,6 +37,7 @@ from autocrea.partners.models import Partner
 from autocrea.pathways.models import AnswerSource, FollowUpSituation, OrientationStatus, Trajectory
 from autocrea.pathways.steps import Channel
 from autocrea.reference.models import BarrierCode, ExitKind
+from autocrea.workspace.activity_field import ACTION_ACTIVITY_HINT, SESSION_ACTIVITY_HINT, add_activity_field
 
 DATE_HINT = _("For example, 27/03/2026")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -79,6 +80,57 @@ def date_field(label: Any, *, required: bool = True, today: bool = False, hint: 
             "required": _("Enter the date."),
             "invalid": _("Enter the date as day/month/year, for example 27/03/2026."),
         },
+    )
+
+
+def time_field(hint: Any) -> forms.TimeField:
+    """Return an hours:minutes start time field (24-hour clock) with `hint`."""
+    return forms.TimeField(
+        label=_("Start time"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(format="%H:%M"),
+        help_text=hint,
+        error_messages={
+            "required": _("Enter the start time."),
+            "invalid": _("Enter the time as hours:minutes, for example 14:30."),
+        },
+    )
+
+
+def duration_field(*, initial: int, invalid: Any, hint: Any = None) -> forms.IntegerField:
+    """Return a duration in minutes, from 1 minute to 8 hours; `invalid` is the message for a non-number."""
+    return forms.IntegerField(
+        label=_("Duration in minutes"),
+        min_value=1,
+        max_value=480,
+        initial=initial,
+        help_text=hint,
+        error_messages={
+            "required": _("Enter the duration."),
+            "invalid": invalid,
+            "min_value": _("Give a duration between 1 minute and 8 hours."),
+            "max_value": _("Give a duration between 1 minute and 8 hours."),
+        },
+    )
+
+
+def notes_field(*, hint: Any) -> forms.CharField:
+    """Return the coaching notes of a session (partner only)."""
+    return forms.CharField(
+        label=_("Coaching notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text=hint
+    )
+
+
+def attended_field(*, required: bool = False, hint: Any = None) -> forms.TypedChoiceField:
+    """Return "Did the person attend?" (yes/no radios; True or False once cleaned, "" when not answered)."""
+    return forms.TypedChoiceField(
+        label=_("Did the person attend?"),
+        choices=YES_NO,
+        coerce=yes_no,
+        required=required,
+        widget=HintedRadioSelect(inline=True),
+        help_text=hint,
+        error_messages={"required": _("Say whether the person attended.")},
     )
 
 
@@ -296,6 +348,7 @@ class ActionForm(TrajectoryForm):
             )
         else:
             del self.fields["goal"]
+        add_activity_field(self, self.trajectory.partner_id, after="title", help_text=ACTION_ACTIVITY_HINT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -316,61 +369,64 @@ class ActionForm(TrajectoryForm):
 
 class SessionForm(TrajectoryForm):
     day = date_field(_("Date of the session"), today=True)
-    time = forms.TimeField(
-        label=_("Start time"),
-        input_formats=["%H:%M"],
-        widget=forms.TimeInput(format="%H:%M"),
-        help_text=_("24-hour clock, for example 14:30"),
-        error_messages={
-            "required": _("Enter the start time."),
-            "invalid": _("Enter the time as hours:minutes, for example 14:30."),
-        },
-    )
-    duration = forms.IntegerField(
-        label=_("Duration in minutes"),
-        min_value=1,
-        max_value=480,
+    time = time_field(_("24-hour clock, for example 14:30"))
+    duration = duration_field(
         initial=60,
-        help_text=_("For example, 60"),
-        error_messages={
-            "required": _("Enter the duration."),
-            "invalid": _("Enter the duration as a whole number of minutes, for example 60."),
-            "min_value": _("Give a duration between 1 minute and 8 hours."),
-            "max_value": _("Give a duration between 1 minute and 8 hours."),
-        },
+        hint=_("For example, 60"),
+        invalid=_("Enter the duration as a whole number of minutes, for example 60."),
     )
     mode = forms.ChoiceField(
-        label=_("How did the session take place?"),
+        label=_("How does the session take place?"),
         choices=SessionMode.choices,
         initial=SessionMode.IN_PERSON,
         widget=HintedRadioSelect(),
     )
     topic = forms.CharField(label=_("Topic"), max_length=200, error_messages={"required": _("Enter the topic.")})
-    notes = forms.CharField(
-        label=_("Coaching notes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Only your organisation's staff can read these notes. Actiris counsellors do not see them."),
+    notes = notes_field(
+        hint=_(
+            "Only for a session that has taken place. "
+            "Only your organisation's staff can read these notes. Actiris counsellors do not see them."
+        )
     )
-    attended = forms.TypedChoiceField(
-        label=_("Did the person attend?"),
-        choices=YES_NO,
-        coerce=yes_no,
-        widget=HintedRadioSelect(inline=True),
-        error_messages={"required": _("Say whether the person attended.")},
+    attended = attended_field(
+        hint=_("Only for a session that has taken place: a session to come is planned, and the person invited.")
     )
     widths: ClassVar[dict[str, str]] = {"time": "govuk-input--width-5", "duration": "govuk-input--width-5"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_activity_field(self, self.trajectory.partner_id, after="topic", help_text=SESSION_ACTIVITY_HINT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("day") and data.get("time"):
             starts_at = timezone.make_aware(datetime.datetime.combine(data["day"], data["time"]))
             if starts_at > timezone.now():
-                self.add_error(
-                    "day", gettext("Record the session once it has taken place: it cannot be in the future.")
-                )
+                # A session to come is planned: its attendance and notes are recorded once it has taken place.
+                if (data.get("notes") or "").strip():
+                    self.add_error("notes", gettext("Write the coaching notes once the session has taken place."))
+                if data.get("attended") in (True, False):
+                    self.add_error(
+                        "attended", gettext("Say whether the person attended once the session has taken place.")
+                    )
+                data["attended"] = True
+            elif data.get("attended") not in (True, False) and "attended" not in self.errors:
+                self.add_error("attended", gettext("Say whether the person attended."))
             data["starts_at"] = starts_at
         return data
+
+
+class SessionOutcomeForm(TrajectoryForm):
+    """Once a planned individual session has taken place: did the person come, and the coaching notes."""
+
+    attended = attended_field(required=True)
+    notes = notes_field(
+        hint=_("Only your organisation's staff can read these notes. Actiris counsellors do not see them.")
+    )
+
+
+class SessionCancelForm(TrajectoryForm):
+    """Confirm the cancellation of a planned individual session (the person receives the cancellation)."""
 
 
 class MilestoneForm(TrajectoryForm):

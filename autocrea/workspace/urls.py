@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from autocrea.workspace.urls_activities import urlpatterns as activity_urls
 from autocrea.workspace.urls_calendar import urlpatterns as calendar_urls
 from autocrea.workspace.urls_caseload import urlpatterns as caseload_urls
 from autocrea.workspace.urls_collective import urlpatterns as collective_urls
@@ -31,4 +32,5 @@ urlpatterns = [
     *calendar_urls,
     *collective_urls,
     *request_urls,
+    *activity_urls,
 ]

@@ -9,5 +9,14 @@ urlpatterns = [
     path("collective-sessions/new/", collective.collective_series_add, name="collective_series_add"),
     path("collective-sessions/<int:pk>/register/", collective.collective_register, name="collective_register"),
     path("collective-sessions/<int:pk>/roster/", collective.collective_roster, name="collective_roster"),
+    path(
+        "collective-sessions/<int:pk>/cancel/", collective.collective_session_cancel, name="collective_session_cancel"
+    ),
+    path("collective-sessions/series/<int:pk>/edit/", collective.collective_series_edit, name="collective_series_edit"),
+    path(
+        "collective-sessions/registrations/<int:pk>/cancel/",
+        collective.collective_registration_cancel,
+        name="collective_registration_cancel",
+    ),
     path("trajectories/<int:pk>/collective-sessions/", collective.collective_enrol, name="collective_enrol"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import logging
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -13,6 +15,18 @@ from django.utils.translation import gettext as _
 
 from autocrea.notifications.models import Notification, NotificationKind, NotificationStatus
 from autocrea.notifications.services import ics
+
+logger = logging.getLogger(__name__)
+
+# A message the mail server refuses (or cannot be reached for) is tried again after these delays, then,
+# after MAX_ATTEMPTS attempts in all, marked "not delivered" for the staff to see.
+RETRY_DELAYS = (
+    datetime.timedelta(minutes=1),
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(minutes=30),
+    datetime.timedelta(hours=2),
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 # Which calendar message goes with each kind of e-mail (a reminder changes nothing in the calendar).
 METHODS: dict[str, str] = {
@@ -67,11 +81,48 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def deliver(notification_id: int) -> str:
-    """Send notification `notification_id` once; return what happened (sent, skipped, already sent, gone).
+def _retry_after_commit(notification: Notification) -> None:
+    """Enqueue the next attempt at `notification.next_attempt_at` (at once on a backend that cannot defer)."""
+    from autocrea.notifications.tasks import send_notification
 
-    The row is locked while sending, so two workers never send the same message twice; a failure
-    leaves it pending (the task is marked failed and the error logged).
+    task = send_notification
+    if send_notification.get_backend().supports_defer:
+        task = send_notification.using(run_after=notification.next_attempt_at)
+    pk = notification.pk
+    transaction.on_commit(lambda: task.enqueue(notification_id=pk))
+
+
+def _record_failure(notification: Notification, error: Exception) -> str:
+    """Count a failed attempt: schedule the next one with a growing delay, or give up after the last."""
+    notification.attempts += 1
+    notification.last_error = f"{type(error).__name__}: {error}"[:300]
+    if notification.attempts >= MAX_ATTEMPTS:
+        notification.status = NotificationStatus.FAILED
+        notification.next_attempt_at = None
+        logger.error(
+            "notification %s not delivered after %s attempts: %s", notification.pk, notification.attempts, error
+        )
+    else:
+        notification.next_attempt_at = timezone.now() + RETRY_DELAYS[notification.attempts - 1]
+        logger.warning(
+            "notification %s: attempt %s failed, next at %s: %s",
+            notification.pk,
+            notification.attempts,
+            notification.next_attempt_at,
+            error,
+        )
+        _retry_after_commit(notification)
+    notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+    return "failed" if notification.status == NotificationStatus.FAILED else "retry"
+
+
+def deliver(notification_id: int) -> str:
+    """Send notification `notification_id` once; return what happened (sent, skipped, retry, failed, gone).
+
+    The row is locked while sending, so two workers never send the same message twice. When the mail
+    server refuses the message or cannot be reached, the attempt is counted on the row and the task
+    enqueued again after a growing delay (RETRY_DELAYS); after MAX_ATTEMPTS the row is marked failed
+    ("not delivered"), which the person's file shows to staff.
     """
     with transaction.atomic():
         notification = (
@@ -88,8 +139,12 @@ def deliver(notification_id: int) -> str:
             notification.status = NotificationStatus.SKIPPED
             notification.save(update_fields=["status"])
             return str(notification.status)
-        build_message(notification).send()
+        try:
+            build_message(notification).send()
+        except OSError as exc:  # smtplib.SMTPException and connection errors are OSErrors
+            return _record_failure(notification, exc)
         notification.status = NotificationStatus.SENT
         notification.sent_at = timezone.now()
-        notification.save(update_fields=["status", "sent_at"])
+        notification.next_attempt_at = None
+        notification.save(update_fields=["status", "sent_at", "next_attempt_at"])
         return str(notification.status)

@@ -73,7 +73,9 @@ def _due_bookings(now: datetime.datetime) -> list[tuple[Any, Session]]:
         .order_by("session__starts_at", "pk")
     )
     coaching = (
-        SessionAttendance.objects.filter(status="registered", session__starts_at__range=window)
+        SessionAttendance.objects.filter(
+            status="registered", session__starts_at__range=window, session__cancelled=False
+        )
         .exclude(trajectory__jobseeker__email="")
         .select_related("session__partner", "trajectory__jobseeker")
         .order_by("session__starts_at", "pk")

@@ -34,7 +34,10 @@ def sessions(request: HttpRequest) -> HttpResponse:
         # My coaching appointments still to come, each with its "Add to my calendar" file.
         appointments = list(
             SessionAttendance.objects.filter(
-                trajectory=trajectory, status="registered", session__starts_at__gt=timezone.now()
+                trajectory=trajectory,
+                status="registered",
+                session__starts_at__gt=timezone.now(),
+                session__cancelled=False,
             )
             .select_related("session__partner")
             .order_by("session__starts_at")

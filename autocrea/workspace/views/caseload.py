@@ -98,6 +98,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     form = CaseloadFilterForm(request.GET or None, user=request.user, coaches=coaches_of(request.user.partner_id))
     criteria = form.criteria()
     now = timezone.now()
+    today = timezone.localdate()
     page, has_next = _page(filtered_caseload(request.user, criteria, now), criteria)
     rows = []
     for trajectory in page:
@@ -107,12 +108,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 "trajectory": trajectory,
                 "colour": STEP_TAG_COLOURS[trajectory.current_step],
                 "stalled_weeks": idle_weeks if idle_weeks >= criteria["weeks"] else None,
+                "overdue": trajectory.next_due_on is not None and trajectory.next_due_on < today,
             }
         )
     params = request.GET
+    # The number of weeks shown: the one in use when the filter is on, what was typed when it is wrong.
+    weeks_value = (
+        params.get("weeks", "") if form.errors.get("weeks") else criteria["weeks"] if criteria["stalled"] else ""
+    )
     context = {
         "form": form,
         "criteria": criteria,
+        "weeks_value": weeks_value,
         "partner_scope": criteria["scope"] == CaseloadFilterForm.PARTNER,
         "mine_url": _url_with(params, scope=CaseloadFilterForm.MINE, after=None, coach=None),
         "partner_url": _url_with(params, scope=CaseloadFilterForm.PARTNER, after=None),

@@ -7,6 +7,7 @@ coaching/services.py; people are read through accounts.access.trajectories_for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,12 +25,19 @@ from autocrea.accounts import audit
 from autocrea.accounts.access import trajectories_for
 from autocrea.accounts.models import PARTNER_ROLES
 from autocrea.coaching import services as coaching
-from autocrea.coaching.models import CoachingSession, SessionKind
+from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance, SessionKind
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.steps import PathwayError
-from autocrea.workspace.forms_collective import CaseloadRegisterForm, EnrolForm, SeriesForm
-from autocrea.workspace.forms_sessions import RegisterForm
+from autocrea.workspace.forms_collective import (
+    CaseloadRegisterForm,
+    EnrolForm,
+    OccurrenceCancelForm,
+    SeriesEditForm,
+    SeriesForm,
+    VersionForm,
+)
 from autocrea.workspace.views.base import trajectory_action
+from autocrea.workspace.views.registers import RegisterActions, register_page
 
 PAST_LIMIT = 30
 UPCOMING_LIMIT = 100
@@ -67,6 +75,13 @@ def _registered(user: Any, session: CoachingSession) -> list[Any]:
     )
 
 
+COLLECTIVE_REGISTER = RegisterActions(
+    cancel=coaching.cancel_collective_session,
+    record=coaching.record_collective_register,
+    read_action="read:collective_register",
+)
+
+
 @login_required
 @require_GET
 def collective_sessions(request: HttpRequest) -> HttpResponse:
@@ -90,7 +105,7 @@ def collective_sessions(request: HttpRequest) -> HttpResponse:
 def collective_series_add(request: HttpRequest) -> HttpResponse:
     """Plan a series of collective sessions (one or more dates) for the user's partner."""
     _require_partner_staff(request.user)
-    form = SeriesForm(request.POST or None)
+    form = SeriesForm(request.POST or None, partner_id=request.user.partner_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,6 +122,7 @@ def collective_series_add(request: HttpRequest) -> HttpResponse:
                 count=data["count"] or 1,
                 dates=data["extra_dates"],
                 form_token=data["form_token"],
+                activity=data.get("activity"),
             )
         except PathwayError as exc:
             form.add_error(None, exc.message)
@@ -129,40 +145,11 @@ def collective_register(request: HttpRequest, pk: int) -> HttpResponse:
     """The attendance register of a collective session: everyone on one page, saved with one submit."""
     session = get_collective_session_for(request.user, pk)
     attendances = _registered(request.user, session)
-    started = coaching.collective_has_started(session)
-    locked = coaching.collective_is_locked(session)
-    form = RegisterForm(request.POST or None, attendances=attendances, version=session.version)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["did_not_take_place"]:
-                coaching.cancel_collective_session(session=session, by=request.user, version=data["version"])
-                success = _("The session is recorded as not having taken place. Its register is closed.")
-            else:
-                coaching.record_collective_register(
-                    session=session,
-                    statuses=form.statuses(),
-                    by=request.user,
-                    version=data["version"],
-                    finalise=data["finalise"],
-                )
-                success = _("The register is saved and finalised.") if data["finalise"] else _("The register is saved.")
-        except PathwayError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, success)
-            return redirect("workspace:collective_register", session.pk)
-    audit.record(user=request.user, action="read:collective_register", obj=session)
+    done, context = register_page(request, session, attendances, COLLECTIVE_REGISTER)
+    if done is not None:
+        return done
     taken = sum(1 for a in attendances if a.status in coaching.SEAT_STATUSES)
-    context = {
-        "session": session,
-        "form": form,
-        "attendances": attendances,
-        "started": started,
-        "locked": locked,
-        "editable": started and not locked,
-        "free": max(session.capacity - taken, 0),
-    }
+    context["free"] = max(session.capacity - taken, 0)
     return render(request, "workspace/collective/register.html", context)
 
 
@@ -230,3 +217,138 @@ def register_from_caseload(request: HttpRequest, back: str) -> HttpResponse:
         % {"count": len(rows), "date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M")},
     )
     return redirect(back)
+
+
+def _submit(
+    request: HttpRequest, form: Any, write: Callable[[dict[str, Any]], Any], success: Callable[[Any], str], *to: Any
+) -> HttpResponse | None:
+    """On a valid POST run `write(cleaned_data)`, then flash `success(result)` and redirect to `to`.
+
+    A refusal from the services is shown at the top of the form (None: show the page again).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except PathwayError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, success(result))
+    return redirect(*to)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collective_registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one person's registration to a collective session to come (the register page's button posts here)."""
+    if not _is_partner_staff(request.user):
+        raise Http404
+    attendance = (
+        SessionAttendance.objects.filter(
+            pk=pk,
+            session__kind=SessionKind.COLLECTIVE,
+            session__partner_id=request.user.partner_id,
+            trajectory__in=trajectories_for(request.user),
+        )
+        .select_related("session__partner", "trajectory__jobseeker")
+        .first()
+    )
+    if attendance is None:
+        raise Http404
+    session = attendance.session
+    form = VersionForm(request.POST or None, initial={"version": session.version})
+    done = _submit(
+        request,
+        form,
+        lambda data: coaching.cancel_collective_registration(
+            attendance=attendance, by=request.user, version=data["version"]
+        ),
+        lambda _result: (
+            _("The registration of %(name)s is cancelled. The place is free again.")
+            % {"name": attendance.trajectory.jobseeker}
+        ),
+        "workspace:collective_register",
+        session.pk,
+    )
+    context = {"session": session, "attendance": attendance, "form": form}
+    return done or render(request, "workspace/collective/registration_cancel.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collective_series_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the topic, place, places and start time of the sessions of a series still to come."""
+    if not _is_partner_staff(request.user):
+        raise Http404
+    series = CollectiveSeries.objects.filter(pk=pk, partner_id=request.user.partner_id).first()
+    if series is None:
+        raise Http404
+    sessions = list(coaching.series_sessions_to_come(series))
+    initial: dict[str, Any] = {"version": series.version, "topic": series.topic}
+    if sessions:
+        initial |= {
+            "place": sessions[0].place,
+            "capacity": sessions[0].capacity,
+            "time": timezone.localtime(sessions[0].starts_at).time().replace(second=0, microsecond=0),
+        }
+    form = SeriesEditForm(request.POST or None, initial=initial)
+    done = _submit(
+        request,
+        form,
+        lambda data: coaching.edit_collective_series(
+            series=series,
+            by=request.user,
+            topic=data["topic"],
+            place=data["place"],
+            capacity=data["capacity"],
+            start_time=data["time"],
+            version=data["version"],
+        ),
+        lambda changed: (
+            ngettext(
+                "%(count)d session to come is changed. The people registered receive the new details.",
+                "%(count)d sessions to come are changed. The people registered receive the new details.",
+                len(changed),
+            )
+            % {"count": len(changed)}
+        ),
+        "workspace:collective_sessions",
+    )
+    context = {"series": series, "sessions": sessions, "form": form}
+    return done or render(request, "workspace/collective/series_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collective_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a collective session to come, or it and the rest of its series; the people registered are told."""
+    session = get_collective_session_for(request.user, pk)
+    rest = (
+        session.series.sessions.filter(starts_at__gt=session.starts_at, cancelled=False, finalised_at__isnull=True)
+        if session.series_id
+        else CoachingSession.objects.none()
+    )
+    has_rest = rest.exists()
+    form = OccurrenceCancelForm(request.POST or None, initial={"version": session.version}, has_rest=has_rest)
+    done = _submit(
+        request,
+        form,
+        lambda data: coaching.cancel_collective_occurrences(
+            session=session,
+            by=request.user,
+            version=data["version"],
+            rest_of_series=data["scope"] == OccurrenceCancelForm.REST,
+        ),
+        lambda cancelled: (
+            ngettext(
+                "%(count)d session is cancelled. The people registered are told.",
+                "%(count)d sessions are cancelled. The people registered are told.",
+                len(cancelled),
+            )
+            % {"count": len(cancelled)}
+        ),
+        "workspace:collective_sessions",
+    )
+    registered = session.attendances.filter(status="registered").count()
+    context = {"session": session, "form": form, "has_rest": has_rest, "registered": registered}
+    return done or render(request, "workspace/collective/session_cancel.html", context)

@@ -25,6 +25,7 @@ from autocrea.accounts.models import Role
 from autocrea.jobseekers.eligibility import evaluate as evaluate_eligibility
 from autocrea.jobseekers.services import register_jobseeker
 from autocrea.lib.identifiers import search_key
+from autocrea.notifications.models import Notification, NotificationStatus
 from autocrea.pathways import services
 from autocrea.pathways.models import STEP_DATE_FIELDS, InformationSession, Trajectory
 from autocrea.pathways.steps import BACKBONE, PathwayError, Step
@@ -162,7 +163,7 @@ def _timeline(user: Any, trajectory: Trajectory, partner_view: bool) -> list[dic
         for diagnostic in trajectory.diagnostics.filter(partner_id=user.partner_id).prefetch_related("barriers"):
             add(diagnostic.done_on, 2, "diagnostic", diagnostic)
         for seat in trajectory.session_attendances.filter(session__partner_id=user.partner_id).select_related(
-            "session"
+            "session__activity"
         ):
             add(timezone.localdate(seat.session.starts_at), 2, "session", seat)
         for milestone in trajectory.milestones.all():
@@ -197,8 +198,22 @@ def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "eligibility": evaluate_eligibility(trajectory.jobseeker, on=trajectory.interest_on),
         # Previous / next inside the filtered list the page was opened from (workspace/listnav.py).
         "list_nav": list_neighbours(request, trajectory),
+        "undelivered": _undelivered(request.user, trajectory),
     }
     return render(request, "workspace/trajectory.html", context)
+
+
+def _undelivered(user: Any, trajectory: Trajectory) -> list[Notification]:
+    """E-mails to the person that were not delivered after the last attempt, about sessions the user runs.
+
+    Partner staff see those about their partner's sessions; counsellors those about information sessions.
+    """
+    rows = Notification.objects.filter(jobseeker_id=trajectory.jobseeker_id, status=NotificationStatus.FAILED)
+    if getattr(user, "partner_id", None):
+        rows = rows.filter(coaching_session__partner_id=user.partner_id)
+    else:
+        rows = rows.filter(information_session__isnull=False)
+    return list(rows.select_related("information_session", "coaching_session").order_by("-created_at", "-pk")[:20])
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from autocrea.accounts.access import trajectories_for
 from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.partners.activities import delivered_counts
 from autocrea.pathways.followups import due_count
 from autocrea.pathways.steps import Step
 
@@ -21,6 +22,11 @@ def home(request: HttpRequest) -> HttpResponse:
             for step in Step
             if counts.get(step.value)
         ]
+    if request.user.role == Role.PARTNER_MANAGER and request.user.partner_id:
+        # The partner's activities delivered this year, per backbone step and kind (one grouped query).
+        today = timezone.localdate()
+        start = today.replace(month=1, day=1)
+        context["activities_delivered"] = delivered_counts(request.user.partner_id, start, today)
     if request.user.role in {*PARTNER_ROLES, Role.COUNSELLOR}:
         # The +6-month follow-ups due now or overdue in the user's scope (one COUNT).
         context["follow_ups_due"] = due_count(request.user, today=timezone.localdate())

@@ -9,17 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from autocrea.accounts.access import trajectories_for
+from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
 from autocrea.coaching import services as coaching
-from autocrea.coaching.models import SKILLS, Action, SessionAttendance, SessionKind, SkillAssessment
+from autocrea.coaching.models import SKILLS, Action, CoachingSession, SessionAttendance, SessionKind, SkillAssessment
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
 from autocrea.workspace import forms_partner as forms
@@ -103,6 +104,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
             owner=data["owner"],
             due_on=data["due_on"],
             version=data["version"],
+            activity=data.get("activity"),
         )
 
     return trajectory_action(
@@ -129,6 +131,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
             notes=data["notes"],
             attended=data["attended"],
             version=data["version"],
+            activity=data.get("activity"),
         )
 
     return trajectory_action(
@@ -136,9 +139,93 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         action="record_coaching",
         form_class=forms.SessionForm,
-        title=_("Record an individual session"),
+        title=_("Record or plan an individual session"),
+        intro=_(
+            "A session in the past is recorded as held. A session to come is planned: the person receives an "
+            "invitation in their language if they have an e-mail address, and you record their attendance and "
+            "your notes once it has taken place."
+        ),
         perform=perform,
         success=_("The session is recorded."),
+    )
+
+
+def _planned_session(request: HttpRequest, pk: int, session_pk: int) -> CoachingSession:
+    """Return an individual session of this trajectory with its current partner; 404 otherwise.
+
+    The trajectory's scope (404) and the user's role (403) are checked first, as on every action page.
+    """
+    trajectory = get_trajectory_for(request.user, pk)
+    if not can(request.user, "record_coaching", trajectory):
+        raise PermissionDenied
+    seat = (
+        SessionAttendance.objects.filter(
+            session_id=session_pk,
+            trajectory=trajectory,
+            session__kind=SessionKind.INDIVIDUAL,
+            session__partner_id=trajectory.partner_id,
+        )
+        .select_related("session")
+        .first()
+    )
+    if seat is None:
+        raise Http404
+    return seat.session
+
+
+def _session_intro(session: CoachingSession) -> str:
+    when = formats.date_format(timezone.localtime(session.starts_at), "d/m/Y H:i")
+    return _("Session of %(date)s: %(topic)s.") % {"date": when, "topic": session.topic}
+
+
+@_staff_page
+def session_outcome(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """Once a planned individual session has taken place: record whether the person came, and the notes."""
+    session = _planned_session(request, pk, session_pk)
+
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.record_individual_outcome(
+            session=session,
+            trajectory=trajectory,
+            by=request.user,
+            attended=data["attended"],
+            notes=data["notes"],
+            version=data["version"],
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_coaching",
+        form_class=forms.SessionOutcomeForm,
+        title=_("Record the planned session"),
+        intro=_session_intro(session),
+        perform=perform,
+        success=_("The session is recorded."),
+    )
+
+
+@_staff_page
+def session_cancel(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """Cancel a planned individual session still to come; the person receives the cancellation."""
+    session = _planned_session(request, pk, session_pk)
+
+    def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
+        return coaching.cancel_individual_session(
+            session=session, trajectory=trajectory, by=request.user, version=data["version"]
+        )
+
+    return trajectory_action(
+        request,
+        pk,
+        action="record_coaching",
+        form_class=forms.SessionCancelForm,
+        title=_("Cancel the planned session"),
+        intro=_session_intro(session)
+        + " "
+        + _("The person receives the cancellation, with a calendar file that removes the appointment."),
+        perform=perform,
+        success=_("The session is cancelled."),
     )
 
 
@@ -325,12 +412,14 @@ def partner_panel_context(trajectory: Trajectory) -> dict[str, Any]:
                     "change_label": "" if after is None else _signed(after - before),
                 }
             )
-    goals = trajectory.goals.prefetch_related(Prefetch("actions", queryset=Action.objects.order_by("due_on", "id")))
+    goals = trajectory.goals.prefetch_related(
+        Prefetch("actions", queryset=Action.objects.select_related("activity").order_by("due_on", "id"))
+    )
     attendances = (
         SessionAttendance.objects.filter(
             trajectory=trajectory, session__partner_id=trajectory.partner_id, session__kind=SessionKind.INDIVIDUAL
         )
-        .select_related("session")
+        .select_related("session__activity")
         .order_by("-session__starts_at")
     )
     collective = (
@@ -352,4 +441,5 @@ def partner_panel_context(trajectory: Trajectory) -> dict[str, Any]:
         "milestones": list(trajectory.milestones.order_by("reached_on", "id")),
         "viability_tests": list(trajectory.viability_tests.order_by("starts_on", "id")),
         "today": timezone.localdate(),
+        "now": timezone.now(),
     }

@@ -16,18 +16,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts import audit
 from autocrea.accounts.access import trajectories_for
 from autocrea.accounts.models import Role
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Attendance, InformationSession, Trajectory
 from autocrea.pathways.steps import PathwayError, Step
-from autocrea.workspace.forms_sessions import RegisterForm, RegistrationForm, RegistrationSearchForm
+from autocrea.workspace.forms_sessions import RegistrationForm, RegistrationSearchForm
+from autocrea.workspace.views.registers import RegisterActions, register_page
 
 SEARCH_LIMIT = 50
 NO_SHOW_LIMIT = 200
@@ -42,6 +41,13 @@ def _session(pk: int) -> InformationSession:
     return get_object_or_404(InformationSession, pk=pk)
 
 
+INFORMATION_REGISTER = RegisterActions(
+    cancel=session_services.cancel_session,
+    record=session_services.record_register,
+    read_action="read:information_register",
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_register(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,40 +59,10 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("trajectory__jobseeker")
         .order_by("trajectory__jobseeker__search_name", "pk")
     )
-    started = session_services.has_started(session)
-    locked = session_services.is_locked(session)
-    form = RegisterForm(request.POST or None, attendances=attendances, version=session.version)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["did_not_take_place"]:
-                session_services.cancel_session(session=session, by=request.user, version=data["version"])
-                success = _("The session is recorded as not having taken place. Its register is closed.")
-            else:
-                session_services.record_register(
-                    session=session,
-                    statuses=form.statuses(),
-                    by=request.user,
-                    version=data["version"],
-                    finalise=data["finalise"],
-                )
-                success = _("The register is saved and finalised.") if data["finalise"] else _("The register is saved.")
-        except PathwayError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, success)
-            return redirect("workspace:session_register", session.pk)
-    audit.record(user=request.user, action="read:information_register", obj=session)
-    counts = {s: sum(1 for a in attendances if a.status == s) for s in Attendance.values}
-    context = {
-        "session": session,
-        "form": form,
-        "attendances": attendances,
-        "started": started,
-        "locked": locked,
-        "editable": started and not locked,
-        "counts": counts,
-    }
+    done, context = register_page(request, session, attendances, INFORMATION_REGISTER)
+    if done is not None:
+        return done
+    context["counts"] = {s: sum(1 for a in attendances if a.status == s) for s in Attendance.values}
     return render(request, "workspace/session_register.html", context)
 
 

@@ -26,9 +26,10 @@ from django.utils import timezone
 from autocrea.accounts.models import User
 from autocrea.coaching import services as coaching
 from autocrea.demo import names
+from autocrea.demo.activities import ensure_activities
 from autocrea.demo.personas import PARTNERS, demo_usernames, ensure_accounts
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
-from autocrea.partners.models import Partner
+from autocrea.partners.models import Partner, PartnerActivity
 from autocrea.pathways import followups, services
 from autocrea.pathways.models import FollowUp, InformationAttendance, InformationSession, Trajectory
 from autocrea.pathways.steps import Channel
@@ -121,6 +122,8 @@ class Command(BaseCommand):
         password = demo_password(settings.BASE_DIR)
         with transaction.atomic():
             users = ensure_accounts(password)
+            # Every run: the partners' own activities (idempotent, managers' changes kept).
+            ensure_activities({p.slug: p for p in Partner.objects.all()})
             already = Jobseeker.objects.filter(user=users["demo-jobseeker"]).exists()
             if not already:
                 _Seeder(users).run()
@@ -169,6 +172,7 @@ class _Seeder:
         self.sessions: list[InformationSession] = []
         self.demo_linked = False
         self.used_names: set[tuple[str, str]] = {("Amina", "El Idrissi")}
+        self.activities = {(a.partner.slug, a.code): a for a in PartnerActivity.objects.select_related("partner")}
 
     # -- dates ------------------------------------------------------------------------------
 
@@ -489,18 +493,26 @@ class _Seeder:
             day = start + datetime.timedelta(days=min(span, 7 + n * rng.randint(14, 35)))
             if day > end:
                 break
+            # Drawn in the same order as before the activities existed, so that the demo stays the same.
+            starts_at = self.at(day, rng.choice([9, 10, 14, 15]))
+            duration = rng.choice([45, 60, 90])
+            mode = rng.choice(["in_person", "in_person", "phone", "video"])
+            topic = rng.choice(SESSION_TOPICS[language])
+            attended = rng.random() < 0.9
             coaching.record_individual_session(
                 trajectory=t,
                 by=coach,
-                starts_at=self.at(day, rng.choice([9, 10, 14, 15])),
-                duration_minutes=rng.choice([45, 60, 90]),
-                mode=rng.choice(["in_person", "in_person", "phone", "video"]),
-                topic=rng.choice(SESSION_TOPICS[language]),
-                attended=rng.random() < 0.9,
+                starts_at=starts_at,
+                duration_minutes=duration,
+                mode=mode,
+                topic=topic,
+                attended=attended,
+                activity=self.session_activity(t, SESSION_TOPICS[language].index(topic), day, end, exit_code),
             )
-        for goal, actions in GOALS[language][: rng.randint(1, 2)]:
+        for number, (goal, actions) in enumerate(GOALS[language][: rng.randint(1, 2)]):
             for title in actions:
                 coaching.add_action(
+                    activity=self.financing_activity(t) if number == 1 else None,
                     trajectory=t,
                     by=coach,
                     goal_title=goal,
@@ -535,6 +547,25 @@ class _Seeder:
                 revenue=Decimal(rng.randrange(300, 6000)),
                 decision="" if ends_on >= self.today else rng.choice(["launch", "adjust", "stop"]),
             )
+
+    # -- the partners' own activities (autocrea/demo/activities.py), chosen without the random generator ------
+
+    def financing_activity(self, t: Trajectory) -> PartnerActivity | None:
+        slug = t.partner.slug if t.partner else ""
+        return self.activities.get((slug, "microcredit-file")) or self.activities.get((slug, "microcredit-review"))
+
+    def session_activity(
+        self, t: Trajectory, topic: int, day: datetime.date, end: datetime.date, exit_code: str | None
+    ) -> PartnerActivity | None:
+        """The activity an individual session belongs to, from its topic and its date."""
+        slug = t.partner.slug if t.partner else ""
+        if exit_code is not None and (end - day).days <= 30:
+            return self.activities.get((slug, "exit-preparation"))
+        if topic == 5:  # microcredit
+            return self.financing_activity(t) or self.activities.get((slug, "coaching"))
+        if topic == 1:  # financial plan
+            return self.activities.get((slug, "financial-plan")) or self.activities.get((slug, "coaching"))
+        return self.activities.get((slug, "coaching"))
 
 
 def names_key(text: str) -> str:

@@ -1,0 +1,190 @@
+"""The programme's configured period, targets and per-partner quotas: read by the figures, saved by managers.
+
+`current()` is what every figure reads (reporting.kpis, forecast, the dashboards, the PDF report, the
+API and `manage.py kpis`): the one Programme row, or settings.PROGRAMME when there is none yet.
+`save_programme()` is the only writer: it locks the row, refuses a stale version (two managers never
+overwrite each other silently), writes, and records every change, old → new, in the audit trail
+(accounts.audit: one event per changed value, `programme:<what> <old>→<new>`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from autocrea.accounts import audit
+from autocrea.accounts.models import AuditEvent, Role
+from autocrea.partners.models import Partner, Programme
+
+AUDIT_PREFIX = "programme:"
+EMPTY = "–"
+# What the audit calls each programme value (the quota events are on the partner).
+FIELDS = ("start", "end", "target_guided", "target_positive_rate", "target_job_creation_rate")
+
+
+class ProgrammeConflict(Exception):
+    """The settings were saved by someone else since the form was shown: nothing was written."""
+
+    def __init__(self, current: Programme) -> None:
+        super().__init__("stale programme version")
+        self.current = current
+
+
+class NotAllowed(Exception):
+    """Only programme managers change the programme's settings."""
+
+
+def current() -> Programme:
+    """Return the programme's configuration: the saved row, or settings.PROGRAMME's values (unsaved)."""
+    return Programme.objects.order_by("pk").first() or Programme.from_settings()
+
+
+def window() -> tuple[datetime.date, datetime.date]:
+    programme = current()
+    return programme.start, programme.end
+
+
+def rate(value: Decimal | None) -> float | None:
+    """Return a stored percentage (50.0) as the fraction the figures use (0.5), or None."""
+    return None if value is None else float(value) / 100
+
+
+def quota_partners() -> list[Partner]:
+    """Partners a quota can be set for: the active ones, plus any inactive partner that still has one."""
+    return list(Partner.objects.filter(active=True) | Partner.objects.filter(quota_guided__isnull=False))
+
+
+@dataclass(frozen=True)
+class Values:
+    """What the settings form submits: the programme's values and each partner's quota (None: no quota)."""
+
+    start: datetime.date
+    end: datetime.date
+    target_guided: int
+    target_positive_rate: Decimal | None
+    target_job_creation_rate: Decimal | None
+    quotas: Mapping[int, int | None]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+@transaction.atomic
+def save_programme(*, values: Values, version: int, by: Any) -> list[str]:
+    """Save the settings if `version` is still the saved one; return the audit actions written (one per change).
+
+    Raises ProgrammeConflict when someone saved in between (nothing is written), NotAllowed for anyone
+    but a programme manager. Saving unchanged values writes nothing and keeps the version.
+    """
+    if getattr(by, "role", None) != Role.PROGRAMME_MANAGER or not getattr(by, "is_active", False):
+        raise NotAllowed
+    programme = Programme.objects.select_for_update().order_by("pk").first()
+    if programme is None:
+        programme = Programme.from_settings()  # version 0: the form showed the settings' values
+    if programme.version != version:
+        raise ProgrammeConflict(programme)
+    changes: list[tuple[str, Any, Any, Any]] = []  # (what, old, new, audited object)
+    for name in FIELDS:
+        old, new = getattr(programme, name), getattr(values, name)
+        if old != new:
+            changes.append((name, old, new, programme))
+            setattr(programme, name, new)
+    partners = Partner.objects.select_for_update().filter(pk__in=list(values.quotas)).order_by("pk")
+    changed_partners = []
+    for partner in partners:
+        new = values.quotas[partner.pk]
+        if partner.quota_guided != new:
+            changes.append(("quota", partner.quota_guided, new, partner))
+            partner.quota_guided = new
+            changed_partners.append(partner)
+    if not changes:
+        return []
+    programme.version += 1
+    programme.updated_at = timezone.now()
+    programme.updated_by = by
+    programme.full_clean(exclude=["updated_by"])
+    programme.save()
+    for partner in changed_partners:
+        partner.save(update_fields=["quota_guided"])
+    actions = []
+    for name, old, new, obj in changes:
+        action = f"{AUDIT_PREFIX}{name} {_shown(old)}→{_shown(new)}"[:60]
+        audit.record(user=by, action=action, obj=obj)
+        actions.append(action)
+    return actions
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime.datetime
+    by: str
+    what: str
+    old: str
+    new: str
+
+
+def history(*, limit: int = 30) -> list[Change]:
+    """Return the latest changes of the settings, newest first, read back from the audit trail."""
+    from autocrea.accounts.models import User
+
+    events = list(AuditEvent.objects.filter(action__startswith=AUDIT_PREFIX).order_by("-at", "-pk")[:limit])
+    users = {u.pk: u for u in User.objects.filter(pk__in={e.user_id_ref for e in events})}
+    partners = {p.pk: p for p in Partner.objects.filter(pk__in={e.object_id for e in events})}
+    labels = field_labels()
+    changes = []
+    for event in events:
+        name, _sep, rest = event.action[len(AUDIT_PREFIX) :].partition(" ")
+        old, _arrow, new = rest.partition("→")
+        if name == "quota":
+            partner = partners.get(event.object_id or 0)
+            what = _("Quota of %(partner)s") % {"partner": partner.name if partner else "?"}
+        else:
+            what = str(labels.get(name, name))
+        user = users.get(event.user_id_ref or 0)
+        who = (user.get_full_name() or user.get_username()) if user else _("Unknown user")
+        changes.append(Change(at=event.at, by=who, what=what, old=_readable(name, old), new=_readable(name, new)))
+    return changes
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "start": _("Start of the programme"),
+        "end": _("End of the programme"),
+        "target_guided": _("Target of people guided"),
+        "target_positive_rate": _("Target positive-exit rate"),
+        "target_job_creation_rate": _("Target job-creation rate"),
+    }
+
+
+def _readable(name: str, value: str) -> str:
+    """Return an audited value as the page shows it: dates as dd/mm/yyyy, rates with %."""
+    if value in ("", EMPTY):
+        return EMPTY
+    if name in ("start", "end"):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if name.endswith("_rate"):
+        return f"{value.replace('.', ',') if _uses_comma() else value}\u00a0%"
+    return value
+
+
+def _uses_comma() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "fr")[:2] in {"fr", "nl"}
