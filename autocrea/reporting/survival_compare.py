@@ -171,16 +171,35 @@ def _columns(first: Column) -> list[Column]:
     columns = [first, Column("population", _("People guided"))]
     for m in HORIZONS:
         columns += [
-            Column(f"still_{m}", _("Still in the programme after %(months)s months") % {"months": m}, "rate"),
-            Column(f"positive_{m}", _("Positive exit within %(months)s months") % {"months": m}, "rate"),
-            Column(f"job_creation_{m}", _("Job creation within %(months)s months") % {"months": m}, "rate"),
-            Column(f"at_risk_{m}", _("People followed %(months)s months or more") % {"months": m}),
+            Column(
+                f"still_{m}",
+                _("Still in the programme after %(months)s months") % {"months": m},
+                "rate",
+                _("Still in"),
+            ),
+            Column(f"positive_{m}", _("Positive exit within %(months)s months") % {"months": m}, "rate", _("Positive")),
+            Column(
+                f"job_creation_{m}",
+                _("Job creation within %(months)s months") % {"months": m},
+                "rate",
+                _("Job creation"),
+            ),
+            Column(f"at_risk_{m}", _("People followed %(months)s months or more") % {"months": m}, short=_("Followed")),
         ]
     return [
         *columns,
-        Column("exits", _("Closed cases")),
-        Column("positive_rate", _("Positive-exit rate among closed cases"), "rate"),
-        Column("job_creation_rate", _("Job-creation rate among closed cases"), "rate"),
+        Column("exits", _("Closed cases"), short=_("Exits")),
+        Column("positive_rate", _("Positive-exit rate among closed cases"), "rate", _("Positive")),
+        Column("job_creation_rate", _("Job-creation rate among closed cases"), "rate", _("Job creation")),
+    ]
+
+
+def _groups() -> list[tuple[str, int]]:
+    """Column groups on screen: the first two columns, each horizon, then the closed cases."""
+    return [
+        ("", 2),
+        *((str(_("After %(months)s months") % {"months": m}), 4) for m in HORIZONS),
+        (str(_("Closed cases")), 3),
     ]
 
 
@@ -221,6 +240,7 @@ def build_compare_tables(figures: dict[str, Any], *, with_partners: bool) -> lis
                     "of them that were positive or a job creation (the dashboard's rates)."
                 ),
                 suppress=suppress_compare,
+                groups=_groups(),
             )
         )
     tables.append(
@@ -237,6 +257,7 @@ def build_compare_tables(figures: dict[str, Any], *, with_partners: bool) -> lis
                 "a job creation."
             ),
             suppress=suppress_compare,
+            groups=_groups(),
         )
     )
     return tables

@@ -56,6 +56,7 @@ class Column:
     key: str
     label: str
     kind: str = "int"  # text, int, rate, days, year
+    short: str = ""  # a shorter header on screen, under a column group; exports keep the label
 
     @property
     def numeric(self) -> bool:
@@ -74,6 +75,8 @@ class Table:
     suppress: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None
     note: str = ""
     chart: dict[str, Any] | None = None
+    # Column groups on screen: (label, number of columns), left to right, covering every column.
+    groups: list[tuple[str, int]] = field(default_factory=list)
     cells: list[list[dict[str, Any]]] = field(default_factory=list)
     export_links: list[dict[str, str]] = field(default_factory=list)
 
