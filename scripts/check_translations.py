@@ -17,8 +17,10 @@ def problems(po: Path) -> list[str]:
             found.append(f"fuzzy: {block.strip().splitlines()[-2][:80]}")
             continue
         msgstrs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block + "\n", flags=re.M)
-        if msgstrs and any(re.sub(r'"\s*"', "", s).strip() == '""' for s in msgstrs):
-            found.append(f"untranslated: {block.strip().splitlines()[0][:80]}")
+        # A msgstr is its quoted pieces joined; untranslated when that is empty.
+        if msgstrs and any("".join(re.findall(r'"(.*)"', s)) == "" for s in msgstrs):
+            msgid = next((line for line in block.splitlines() if line.startswith("msgid ")), block.strip())
+            found.append(f"untranslated: {msgid[:80]}")
     mo = po.with_suffix(".mo")
     if not mo.exists():
         found.append(f"{mo.name} missing: run `manage.py compilemessages`")

@@ -133,6 +133,7 @@ def worklist_world(partners, counsellor, coach, other_coach):
         (View.DUE, {"due", "due_edge"}),
         (View.OVERDUE, {"overdue"}),
         (View.UPCOMING, {"upcoming"}),
+        (View.SCHEDULED, {"upcoming", "later"}),
         (View.ANSWERED, {"answered"}),
         (View.NO_RESPONSE, {"no_response"}),
     ],

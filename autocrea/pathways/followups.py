@@ -36,10 +36,11 @@ class View:
     TODO = "todo"  # due now and overdue: the default
     DUE = "due"
     OVERDUE = "overdue"
-    UPCOMING = "upcoming"
+    UPCOMING = "upcoming"  # due in the next UPCOMING_DAYS days
+    SCHEDULED = "scheduled"  # every follow-up still to come, however far ahead
     ANSWERED = "answered"
     NO_RESPONSE = "no_response"
-    ALL = (TODO, DUE, OVERDUE, UPCOMING, ANSWERED, NO_RESPONSE)
+    ALL = (TODO, DUE, OVERDUE, UPCOMING, SCHEDULED, ANSWERED, NO_RESPONSE)
 
 
 def follow_ups_for(user: Any) -> QuerySet[FollowUp]:
@@ -55,6 +56,7 @@ def _view_filter(view: str, today: datetime.date) -> Q:
         View.DUE: due & Q(due_on__lte=today, due_on__gte=overdue_before),
         View.OVERDUE: due & Q(due_on__lt=overdue_before),
         View.UPCOMING: due & Q(due_on__gt=today, due_on__lte=today + datetime.timedelta(days=UPCOMING_DAYS)),
+        View.SCHEDULED: due & Q(due_on__gt=today),
         View.ANSWERED: Q(status=FollowUpStatus.ANSWERED),
         View.NO_RESPONSE: Q(status=FollowUpStatus.NO_RESPONSE),
     }[view]

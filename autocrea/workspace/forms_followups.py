@@ -16,6 +16,7 @@ VIEW_LABELS = {
     View.DUE: _("Due now"),
     View.OVERDUE: _("Overdue"),
     View.UPCOMING: _("Upcoming in 30 days"),
+    View.SCHEDULED: _("All scheduled"),
     View.ANSWERED: _("Answered"),
     View.NO_RESPONSE: _("No response"),
 }

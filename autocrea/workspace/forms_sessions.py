@@ -114,3 +114,10 @@ class RegistrationForm(GovukForm):
         field = self.fields["trajectories"]
         field.queryset = candidates  # type: ignore[attr-defined]
         field.label_from_instance = lambda t: f"{t.jobseeker} · {t.reference}"  # type: ignore[attr-defined]
+
+
+class BookSessionForm(forms.Form):
+    """One information session to book for one person, with the version of the session shown (hidden)."""
+
+    session = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -4,6 +4,8 @@ a contact attempt and then the answer are recorded from it, and axe-core checks 
 from __future__ import annotations
 
 import datetime
+import os
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -70,3 +72,39 @@ def test_a_coach_records_the_follow_up_of_a_person_exited_six_months_ago(
     page.goto(f"{live_server.url}/{lang}/workspace/follow-ups/?show=answered")
     assert page.locator(f"a[href$='/trajectories/{t.pk}/']").count() == 1
     assert_accessible(page, "answered follow-ups")
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_counsellor_sees_every_scheduled_follow_up_on_a_phone_and_a_desktop(
+    live_server, counsellor, coach, other_coach, partners, context_for, login, assert_accessible, lang
+):
+    """A follow-up due in five months is under "All scheduled", not "upcoming"; the tab keeps the view in the
+    URL; nothing is wider than a 375 px phone. With AUTOCREA_SCREENSHOTS=<folder>, both widths are saved."""
+    today = timezone.localdate()
+    later = make_trajectory(step=Step.EXIT, counsellor=counsellor, coach=coach, partner=partners["credal"])
+    soon = make_trajectory(step=Step.EXIT, counsellor=counsellor, coach=other_coach, partner=partners["microstart"])
+    FollowUp.objects.filter(trajectory=later).update(due_on=today + datetime.timedelta(days=150))
+    FollowUp.objects.filter(trajectory=soon).update(due_on=today + datetime.timedelta(days=12))
+
+    page = context_for(counsellor, lang).new_page()
+    login(page, live_server, counsellor.username, PASSWORD, lang)
+    page.goto(f"{live_server.url}/{lang}/workspace/follow-ups/?show=upcoming")
+    assert page.locator(f"a[href$='/trajectories/{later.pk}/']").count() == 0
+    with page.expect_navigation():
+        page.click(".ac-view-tabs a[href*='show=scheduled']")
+    assert "show=scheduled" in page.url
+    assert page.locator(".ac-view-tabs a[aria-current=page] .ac-count").inner_text() == "2"
+    rows = page.locator("tbody tr th a[href*='/trajectories/']")
+    assert [rows.nth(i).get_attribute("href").rstrip("/").rsplit("/", 1)[1] for i in range(2)] == [
+        str(soon.pk),
+        str(later.pk),
+    ]
+    assert_accessible(page, f"scheduled follow-ups {lang}")
+    shots = os.environ.get("AUTOCREA_SCREENSHOTS")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        if width == 375:
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, "horizontal scrolling"
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{shots}/followups-scheduled-{lang}-{width}.png", full_page=True)

@@ -1,4 +1,4 @@
-"""The +6-month follow-up worklist: due, overdue and upcoming follow-ups, contact attempts, answers, non-responses.
+"""The +6-month follow-up worklist (due, overdue, upcoming, all scheduled): attempts, answers, non-responses.
 
 Rows come from pathways.followups.worklist, which starts from accounts.access.trajectories_for:
 partner staff see their partner's follow-ups, counsellors every follow-up. Pages are keyset-paginated

@@ -11,25 +11,29 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts.access import trajectories_for
+from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
 from autocrea.accounts.models import Role
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
-from autocrea.pathways.models import Attendance, InformationSession, Trajectory
+from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
 from autocrea.pathways.steps import PathwayError, Step
-from autocrea.workspace.forms_sessions import RegistrationForm, RegistrationSearchForm
+from autocrea.workspace.forms_sessions import BookSessionForm, RegistrationForm, RegistrationSearchForm
 from autocrea.workspace.views.registers import RegisterActions, register_page
 
 SEARCH_LIMIT = 50
 NO_SHOW_LIMIT = 200
+# Sessions offered on a trajectory page, and on the page "Book an information session" of one person.
+BOOKING_LIMIT = 5
+BOOKING_PAGE_LIMIT = 30
 
 
 def _require_counsellor(user: Any) -> None:
@@ -170,3 +174,104 @@ def no_shows(request: HttpRequest) -> HttpResponse:
         )
         items.append({"trajectory": trajectory, "next_session": next_session, "register_url": register_url})
     return render(request, "workspace/session_no_shows.html", {"items": items, "truncated": truncated})
+
+
+# --- Book one person from their trajectory page -----------------------------------------------------
+
+
+def current_booking(trajectory: Trajectory) -> InformationAttendance | None:
+    """The person's registration to an information session still to come, if any."""
+    return (
+        InformationAttendance.objects.filter(
+            trajectory=trajectory,
+            status=Attendance.REGISTERED,
+            session__starts_at__gt=timezone.now(),
+            session__cancelled=False,
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "pk")
+        .first()
+    )
+
+
+def booking_offer(user: Any, trajectory: Trajectory, limit: int = BOOKING_LIMIT) -> dict[str, Any] | None:
+    """What the "Book an information session" section shows, or None when it has no place on the page.
+
+    Only for a user who may register people (counsellors), and a person at the interest step. Either
+    their booking to come, or the next sessions with free places: their contact language first.
+    """
+    if not can(user, "record_information") or trajectory.current_step != Step.INTEREST:
+        return None
+    booking = current_booking(trajectory)
+    sessions: list[InformationSession] = []
+    more = False
+    if booking is None:
+        language = trajectory.jobseeker.contact_language
+        rows = list(
+            InformationSession.objects.filter(starts_at__gt=timezone.now(), cancelled=False, finalised_at__isnull=True)
+            .annotate(
+                taken=Count("attendances", filter=Q(attendances__status__in=session_services.SEAT_STATUSES)),
+                other_language=Case(
+                    When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
+                ),
+            )
+            .filter(taken__lt=F("capacity"))
+            .order_by("other_language", "starts_at", "pk")[: limit + 1]
+        )
+        more = len(rows) > limit
+        sessions = rows[:limit]
+        for row in sessions:
+            row.free = row.capacity - row.taken  # type: ignore[attr-defined]
+    return {"trajectory": trajectory, "booking": booking, "sessions": sessions, "more": more}
+
+
+def _when(session: InformationSession) -> str:
+    return formats.date_format(timezone.localtime(session.starts_at), "d/m/Y H:i")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register one person at the interest step to an information session to come, from their page.
+
+    GET lists every session to come with free places; POST books one, through register_to_session
+    (capacity, lock, session version), and goes back to the trajectory page.
+    """
+    trajectory = get_trajectory_for(request.user, pk)  # 404 before 403
+    _require_counsellor(request.user)
+    form = BookSessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not form.is_valid():
+            form.add_error(None, _("Choose a session in the list."))
+        else:
+            session = InformationSession.objects.filter(pk=form.cleaned_data["session"]).first()
+            booking = current_booking(trajectory)
+            try:
+                if session is None:
+                    raise PathwayError(_("Choose a session in the list."))
+                if booking is not None:
+                    raise PathwayError(
+                        _("%(name)s is already registered to the information session of %(date)s.")
+                        % {"name": trajectory.jobseeker, "date": _when(booking.session)}
+                    )
+                if session_services.has_started(session):
+                    raise PathwayError(_("This session has already started. Choose another date."))
+                session_services.register_to_session(
+                    session=session, trajectories=[trajectory], by=request.user, version=form.cleaned_data["version"]
+                )
+            except PathwayError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is registered to the information session of %(date)s.")
+                    % {"name": trajectory.jobseeker, "date": _when(session)},
+                )
+                return redirect("workspace:trajectory", trajectory.pk)
+    context = {
+        "trajectory": trajectory,
+        "person": trajectory.jobseeker,
+        "form": form,
+        "offer": booking_offer(request.user, trajectory, limit=BOOKING_PAGE_LIMIT),
+    }
+    return render(request, "workspace/session_book.html", context)

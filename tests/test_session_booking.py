@@ -1,0 +1,256 @@
+"""Book one person on an information session from their trajectory page (one click, one submit)."""
+
+from __future__ import annotations
+
+import datetime
+import html
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from autocrea.notifications.models import Notification
+from autocrea.pathways.models import InformationAttendance, InformationSession
+from autocrea.pathways.steps import Step
+from tests.factories import make_jobseeker, make_trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_session(*, days: float = 3, capacity: int = 10, language: str = "fr", place: str = "Actiris") -> Any:
+    return InformationSession.objects.create(
+        starts_at=timezone.now() + datetime.timedelta(days=days), place=place, language=language, capacity=capacity
+    )
+
+
+def page_url(trajectory: Any, lang: str = "fr") -> str:
+    with translation.override(lang):
+        return reverse("workspace:trajectory", args=[trajectory.pk])
+
+
+def book_url(trajectory: Any, lang: str = "fr") -> str:
+    with translation.override(lang):
+        return reverse("workspace:book_session", args=[trajectory.pk])
+
+
+def text(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+def when(session: InformationSession) -> str:
+    return formats.date_format(timezone.localtime(session.starts_at), "d/m/Y H:i")
+
+
+def fill(session: InformationSession, counsellor: Any) -> None:
+    for _ in range(session.capacity):
+        InformationAttendance.objects.create(
+            trajectory=make_trajectory(step=Step.INTEREST, counsellor=counsellor), session=session
+        )
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_counsellor_sees_the_next_sessions_with_places_contact_language_first(client, counsellor, lang):
+    person = make_trajectory(step=Step.INTEREST, counsellor=counsellor, jobseeker=make_jobseeker(contact_language="nl"))
+    fr_soon = make_session(days=1, language="fr", place="Salle Soon")
+    nl_later = make_session(days=6, language="nl", place="Zaal Later")
+    full = make_session(days=2, language="nl", capacity=2, place="Zaal Vol")
+    fill(full, counsellor)
+    past = make_session(days=-1, language="nl", place="Zaal Voorbij")
+    client.force_login(counsellor)
+    body = text(client.get(page_url(person, lang)))
+    with translation.override(lang):
+        assert gettext("Book an information session") in body
+        assert gettext("Book this session") in body
+        assert ngettext("%(free)s place left", "%(free)s places left", 10) % {"free": 10} in body
+        assert f'lang="{lang}"' in body
+    section = body[body.index('id="information-booking"') :]
+    section = section[: section.index("</section>")]
+    # The person's language first, then the others; a full session and a past one are not offered.
+    assert section.index("Zaal Later") < section.index("Salle Soon")
+    assert "Zaal Vol" not in section and "Zaal Voorbij" not in section
+    assert f'name="session" value="{nl_later.pk}"' in section and f'name="session" value="{fr_soon.pk}"' in section
+    assert f'name="session" value="{full.pk}"' not in section and f'name="session" value="{past.pk}"' not in section
+    assert f'name="version" value="{nl_later.version}"' in section
+
+
+def test_at_most_five_sessions_then_a_link_to_all_of_them(client, counsellor):
+    person = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    for day in range(1, 8):
+        make_session(days=day)
+    client.force_login(counsellor)
+    body = text(client.get(page_url(person)))
+    assert body.count('name="session"') == 5
+    assert f'href="{book_url(person)}"' in body
+    full_page = text(client.get(book_url(person)))
+    assert full_page.count('name="session"') == 7
+
+
+@pytest.mark.parametrize("step", [Step.INFORMATION, Step.DECISION, Step.ACCOMPANIMENT, Step.STOPPED])
+def test_no_section_after_the_interest_step(client, counsellor, coach, partners, step):
+    person = make_trajectory(step=step, counsellor=counsellor, coach=coach, partner=partners["credal"])
+    make_session()
+    client.force_login(counsellor)
+    body = text(client.get(page_url(person)))
+    assert 'id="information-booking"' not in body
+    assert 'name="session"' not in body
+
+
+@pytest.mark.parametrize("user", ["demo-coach-credal", "demo-partner-manager-credal"])
+def test_partner_staff_see_no_section(client, cast, counsellor, partners, user):
+    person = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    person.partner = partners["credal"]  # in their scope, still at interest
+    person.save(update_fields=["partner"])
+    make_session()
+    client.force_login(cast[user])
+    response = client.get(page_url(person))
+    assert response.status_code == 200
+    assert 'id="information-booking"' not in text(response)
+    assert client.post(book_url(person), {"session": 1, "version": 1}).status_code == 403
+    assert not InformationAttendance.objects.filter(trajectory=person).exists()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_booking_registers_the_person_invites_them_and_returns_to_their_page(
+    client, counsellor, django_capture_on_commit_callbacks, lang
+):
+    person = make_trajectory(
+        step=Step.INTEREST, counsellor=counsellor, jobseeker=make_jobseeker(email="amina@example.org")
+    )
+    session = make_session()
+    client.force_login(counsellor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(book_url(person, lang), {"session": session.pk, "version": session.version})
+    assert response.status_code == 302
+    assert response["Location"] == page_url(person, lang)
+    attendance = InformationAttendance.objects.get(trajectory=person)
+    assert attendance.session == session and attendance.status == "registered"
+    assert Notification.objects.filter(
+        jobseeker=person.jobseeker, information_session=session, kind="invitation"
+    ).exists()
+    session.refresh_from_db()
+    assert session.version == 2
+    person.refresh_from_db()
+    assert person.current_step == Step.INTEREST
+    body = text(client.get(response["Location"]))
+    with translation.override(lang):
+        assert (
+            gettext("%(name)s is registered to the information session of %(date)s.")
+            % {
+                "name": person.jobseeker,
+                "date": when(session),
+            }
+            in body
+        )
+        assert gettext("Registered to the information session of:") in body
+    # Now booked: the current booking with a link to the session, no other session offered.
+    with translation.override(lang):
+        assert reverse("workspace:session_registrations", args=[session.pk]) in body
+    assert 'name="session"' not in body
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_booking_a_session_that_became_full_writes_nothing(client, counsellor, lang):
+    person = make_trajectory(
+        step=Step.INTEREST, counsellor=counsellor, jobseeker=make_jobseeker(email="amina@example.org")
+    )
+    session = make_session(capacity=1)
+    client.force_login(counsellor)
+    page = text(client.get(page_url(person, lang)))
+    assert f'name="session" value="{session.pk}"' in page
+    InformationAttendance.objects.create(
+        trajectory=make_trajectory(step=Step.INTEREST, counsellor=counsellor), session=session
+    )
+    # The same version as the page showed: only the capacity refuses it.
+    response = client.post(book_url(person, lang), {"session": session.pk, "version": session.version})
+    assert response.status_code == 200
+    body = text(response)
+    with translation.override(lang):
+        expected = ngettext(
+            "This session has %(free)d free places left: you selected %(count)d person. Nobody was registered.",
+            "This session has %(free)d free places left: you selected %(count)d people. Nobody was registered.",
+            1,
+        ) % {"free": 0, "count": 1}
+        assert expected in body
+        assert gettext("There is a problem") in body
+    assert f'lang="{lang}"' in body
+    assert not InformationAttendance.objects.filter(trajectory=person).exists()
+    assert not Notification.objects.filter(jobseeker=person.jobseeker).exists()
+    assert f'name="session" value="{session.pk}"' not in body  # the full session is no longer offered
+
+
+def test_a_second_submit_does_not_book_twice(client, counsellor):
+    person = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    first, other = make_session(days=2), make_session(days=4)
+    client.force_login(counsellor)
+    assert client.post(book_url(person), {"session": first.pk, "version": 1}).status_code == 302
+    again = client.post(book_url(person), {"session": first.pk, "version": 1})
+    elsewhere = client.post(book_url(person), {"session": other.pk, "version": 1})
+    with translation.override("fr"):
+        message = gettext("%(name)s is already registered to the information session of %(date)s.") % {
+            "name": person.jobseeker,
+            "date": when(first),
+        }
+    assert message in text(again) and message in text(elsewhere)
+    assert list(InformationAttendance.objects.filter(trajectory=person).values_list("session_id", flat=True)) == [
+        first.pk
+    ]
+
+
+def test_a_stale_version_or_bad_input_is_refused(client, counsellor):
+    person = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    session = make_session()
+    client.force_login(counsellor)
+    stale = client.post(book_url(person), {"session": session.pk, "version": session.version + 1})
+    with translation.override("fr"):
+        assert gettext(
+            "Someone else changed this session while you were working on it. Reload the page and try again."
+        ) in text(stale)
+        for data in ({}, {"session": "x", "version": "1"}, {"session": 999999, "version": 1}):
+            response = client.post(book_url(person), data)
+            assert response.status_code == 200
+            assert gettext("Choose a session in the list.") in text(response)
+    past = make_session(days=-1)
+    response = client.post(book_url(person), {"session": past.pk, "version": past.version})
+    with translation.override("fr"):
+        assert gettext("This session has already started. Choose another date.") in text(response)
+    assert not InformationAttendance.objects.filter(trajectory=person).exists()
+
+
+def test_a_person_past_interest_cannot_be_booked(client, counsellor):
+    person = make_trajectory(step=Step.INFORMATION, counsellor=counsellor)
+    session = make_session()
+    client.force_login(counsellor)
+    response = client.post(book_url(person), {"session": session.pk, "version": session.version})
+    with translation.override("fr"):
+        assert gettext("This person no longer needs an information session.") in text(response)
+        assert gettext("These people no longer need an information session: %(names)s.") % {
+            "names": person.jobseeker
+        } in text(response)
+    assert not InformationAttendance.objects.filter(trajectory=person, session=session).exists()
+
+
+def test_another_counsellors_scope_is_a_404(client, cast, counsellor):
+    person = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    session = make_session()
+    client.force_login(cast["demo-jobseeker"])
+    assert client.post(book_url(person), {"session": session.pk, "version": 1}).status_code == 404
+    assert not InformationAttendance.objects.filter(trajectory=person).exists()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_when_every_session_is_full_the_section_says_so(client, counsellor, lang):
+    person = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    full = make_session(capacity=1)
+    fill(full, counsellor)
+    client.force_login(counsellor)
+    body = text(client.get(page_url(person, lang)))
+    with translation.override(lang):
+        assert (
+            gettext(
+                "No information session to come has free places. Plan a new session, or offer an individual interview."
+            )
+            in body
+        )
+    assert 'name="session"' not in body
