@@ -246,6 +246,8 @@ MATRIX: dict[str, Rule] = {
     "workspace:no_shows": _r("counsellor"),
     # Book one person on an information session from their page (tests/test_session_booking.py).
     "workspace:book_session": _r("counsellor", obj=True),
+    # Cancel that person's booking on their behalf (GET shows the booking page; tests/test_session_booking.py).
+    "workspace:cancel_booking": _r("counsellor", obj=True),
     "reporting:programme": _r("programme_manager"),
     # Programme settings (period, targets, quotas): programme managers only (tests/test_programme_settings.py).
     "reporting:programme_settings": _r("programme_manager"),

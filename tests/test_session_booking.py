@@ -7,13 +7,16 @@ import html
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from autocrea.accounts.models import AuditEvent, User
 from autocrea.notifications.models import Notification
 from autocrea.pathways.models import InformationAttendance, InformationSession
 from autocrea.pathways.steps import Step
+from autocrea.portal import services as portal_services
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +257,168 @@ def test_when_every_session_is_full_the_section_says_so(client, counsellor, lang
             in body
         )
     assert 'name="session"' not in body
+
+
+# --- Cancel the person's booking on their behalf ("I can't come on Tuesday") -------------------------
+
+
+def cancel_url(trajectory: Any, lang: str = "fr") -> str:
+    with translation.override(lang):
+        return reverse("workspace:cancel_booking", args=[trajectory.pk])
+
+
+def booked(counsellor: Any, *, days: float = 3, contact_language: str = "fr") -> tuple[Any, Any, Any]:
+    person = make_trajectory(
+        step=Step.INTEREST,
+        counsellor=counsellor,
+        jobseeker=make_jobseeker(email="amina@example.org", contact_language=contact_language),
+    )
+    session = make_session(days=days, capacity=1)
+    attendance = InformationAttendance.objects.create(trajectory=person, session=session)
+    return person, session, attendance
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_counsellor_cancels_the_booking_and_the_sessions_are_offered_again(
+    client, counsellor, django_capture_on_commit_callbacks, settings, lang
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # send now
+    person, session, attendance = booked(counsellor, contact_language="nl")
+    client.force_login(counsellor)
+    page = text(client.get(page_url(person, lang)))
+    with translation.override(lang):
+        assert gettext("Cancel this booking") in page
+    assert f'action="{cancel_url(person, lang)}"' in page
+    assert f'name="booking" value="{attendance.pk}"' in page
+    assert f'name="version" value="{session.version}"' in page
+    assert 'name="session"' not in page  # booked: no other session offered yet
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel_url(person, lang), {"booking": attendance.pk, "version": session.version})
+    assert response.status_code == 302
+    assert response["Location"] == f"{page_url(person, lang)}#information-booking"
+    # The booking is gone, the seat is free and the session's version went up.
+    assert not InformationAttendance.objects.filter(trajectory=person).exists()
+    session.refresh_from_db()
+    assert session.version == 2
+    person.refresh_from_db()
+    assert person.current_step == Step.INTEREST
+    # The person gets the same cancellation as when they cancel themselves, in their contact language (nl).
+    assert Notification.objects.filter(
+        jobseeker=person.jobseeker, information_session=session, kind="cancellation"
+    ).exists()
+    assert len(mail.outbox) == 1
+    with translation.override("nl"):
+        assert gettext("Your booking is cancelled") in mail.outbox[0].subject
+    assert b"METHOD:CANCEL" in mail.outbox[0].attachments[0].get_payload(decode=True)
+    # Audited as done by the counsellor on the person's behalf.
+    assert AuditEvent.objects.filter(
+        user_id_ref=counsellor.pk,
+        action="information:cancelled_for_person",
+        object_type="trajectory",
+        object_id=person.pk,
+    ).exists()
+    assert not AuditEvent.objects.filter(action="information:cancelled").exists()
+    # Back on the page: the message, then the sessions with free places (the freed seat included).
+    body = text(client.get(response["Location"]))
+    with translation.override(lang):
+        assert (
+            gettext("The booking of %(name)s for the information session of %(date)s is cancelled.")
+            % {"name": person.jobseeker, "date": when(session)}
+            in body
+        )
+        assert gettext("Book this session") in body
+        assert gettext("Cancel this booking") not in body
+    assert f'name="session" value="{session.pk}"' in body
+
+
+def test_moving_a_booking_is_cancel_then_book(client, counsellor):
+    person, tuesday, attendance = booked(counsellor, days=2)
+    thursday = make_session(days=4)
+    client.force_login(counsellor)
+    assert client.post(cancel_url(person), {"booking": attendance.pk, "version": tuesday.version}).status_code == 302
+    assert client.post(book_url(person), {"session": thursday.pk, "version": thursday.version}).status_code == 302
+    assert list(InformationAttendance.objects.filter(trajectory=person).values_list("session_id", flat=True)) == [
+        thursday.pk
+    ]
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_session_that_has_started_cannot_be_cancelled_and_nothing_is_written(client, counsellor, lang):
+    person, session, attendance = booked(counsellor, days=-1 / 24)
+    client.force_login(counsellor)
+    response = client.post(cancel_url(person, lang), {"booking": attendance.pk, "version": session.version})
+    assert response.status_code == 200
+    body = text(response)
+    with translation.override(lang):
+        assert gettext("This booking can no longer be cancelled.") in body
+        assert gettext("There is a problem") in body
+    assert f'lang="{lang}"' in body
+    assert InformationAttendance.objects.filter(pk=attendance.pk, status="registered").exists()
+    session.refresh_from_db()
+    assert session.version == 1
+    assert not Notification.objects.filter(jobseeker=person.jobseeker).exists()
+    assert not AuditEvent.objects.filter(action__startswith="information:cancelled").exists()
+
+
+def test_a_stale_version_or_bad_input_on_cancelling_is_refused(client, counsellor):
+    person, session, attendance = booked(counsellor)
+    other_person = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    elsewhere = InformationAttendance.objects.create(trajectory=other_person, session=make_session(days=5))
+    client.force_login(counsellor)
+    stale = client.post(cancel_url(person), {"booking": attendance.pk, "version": session.version + 1})
+    assert stale.status_code == 200
+    with translation.override("fr"):
+        assert gettext(
+            "Someone else changed this session while you were working on it. Reload the page and try again."
+        ) in text(stale)
+        # Missing or bad fields, and another person's booking through this person's page.
+        for data in ({}, {"booking": "x", "version": "1"}, {"booking": elsewhere.pk, "version": 1}):
+            response = client.post(cancel_url(person), data)
+            assert response.status_code == 200
+            assert gettext("This booking can no longer be cancelled.") in text(response)
+    assert InformationAttendance.objects.filter(pk=attendance.pk).exists()
+    assert InformationAttendance.objects.filter(pk=elsewhere.pk).exists()
+    assert not Notification.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="information:cancelled").exists()
+
+
+def test_a_second_submit_cancels_nothing_more(client, counsellor):
+    person, _session, attendance = booked(counsellor)
+    client.force_login(counsellor)
+    assert client.post(cancel_url(person), {"booking": attendance.pk, "version": 1}).status_code == 302
+    again = client.post(cancel_url(person), {"booking": attendance.pk, "version": 2})
+    with translation.override("fr"):
+        assert gettext("This booking can no longer be cancelled.") in text(again)
+    assert Notification.objects.filter(kind="cancellation").count() == 1
+    assert AuditEvent.objects.filter(action="information:cancelled_for_person").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("demo-coach-credal", 403),
+        ("demo-partner-manager-credal", 403),
+        ("demo-programme-manager", 404),  # no person in their scope: 404 before 403
+        ("demo-jobseeker", 404),
+    ],
+)
+def test_other_roles_cannot_cancel(client, cast, counsellor, partners, user, status):
+    person, session, attendance = booked(counsellor)
+    person.partner = partners["credal"]  # in the partner staff's scope, still at interest
+    person.save(update_fields=["partner"])
+    client.force_login(cast[user])
+    response = client.post(cancel_url(person), {"booking": attendance.pk, "version": session.version})
+    assert response.status_code == status
+    assert 'id="cancel-booking"' not in text(client.get(page_url(person)))
+    assert InformationAttendance.objects.filter(pk=attendance.pk).exists()
+    assert not Notification.objects.exists()
+
+
+def test_the_person_cancelling_themselves_is_still_audited_as_their_own(client, counsellor):
+    person, _session, attendance = booked(counsellor)
+    user = User.objects.create_user("amina", role="jobseeker")
+    person.jobseeker.user = user
+    person.jobseeker.save(update_fields=["user"])
+    portal_services.information_session_cancel(attendance=attendance, by=user)
+    assert AuditEvent.objects.filter(user_id_ref=user.pk, action="information:cancelled").exists()
+    assert not InformationAttendance.objects.filter(pk=attendance.pk).exists()

@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
+from autocrea.accounts.access import can
 from autocrea.accounts.models import Role, User
 from autocrea.coaching.models import Action, ActionOwner, ActionStatus
 from autocrea.jobseekers.models import Jobseeker
+from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
@@ -140,25 +142,34 @@ def information_session_book(*, trajectory: Trajectory, session: InformationSess
 
 
 @transaction.atomic
-def information_session_cancel(*, attendance: InformationAttendance, by: Any) -> None:
-    """Cancel a future booking and free the seat."""
-    attendance = (
-        InformationAttendance.objects.select_for_update(of=("self",))
-        .select_related("trajectory__jobseeker", "session")
-        .get(pk=attendance.pk)
-    )
-    if attendance.trajectory.jobseeker.user_id != by.pk:
-        raise PathwayError(_("You are not allowed to do this for this person."))
-    if (
-        attendance.status != Attendance.REGISTERED
-        or attendance.session is None
-        or attendance.session.starts_at <= timezone.now()
-    ):
+def information_session_cancel(*, attendance: InformationAttendance, by: Any, version: int | None = None) -> None:
+    """Cancel a future booking and free the seat: by the person, or by a counsellor on their behalf.
+
+    The session row is locked first (as when registering) and its version goes up; a counsellor shows
+    the version of the session they saw, and a stale one is refused. The person receives the same
+    cancellation either way; the audit row says who did it.
+    """
+    booking = InformationAttendance.objects.select_related("trajectory__jobseeker").filter(pk=attendance.pk).first()
+    if booking is None or booking.session_id is None:
         raise PathwayError(_("This booking can no longer be cancelled."))
-    trajectory = attendance.trajectory
-    attendance.delete()
-    audit.record(user=by, action="information:cancelled", obj=trajectory)
-    notify.cancel(jobseeker=trajectory.jobseeker, session=attendance.session)  # sent after commit
+    on_behalf = booking.trajectory.jobseeker.user_id != by.pk
+    if on_behalf and not can(by, "record_information", booking.trajectory):
+        raise PathwayError(_("You are not allowed to do this for this person."))
+    session = registers.lock(InformationSession(pk=booking.session_id), version)
+    booking = (
+        InformationAttendance.objects.select_for_update(of=("self",))
+        .select_related("trajectory__jobseeker")
+        .filter(pk=booking.pk)
+        .first()
+    )
+    if booking is None or booking.status != Attendance.REGISTERED or registers.has_started(session):
+        raise PathwayError(_("This booking can no longer be cancelled."))
+    trajectory = booking.trajectory
+    booking.delete()
+    registers.bump(session)
+    action = "information:cancelled_for_person" if on_behalf else "information:cancelled"
+    audit.record(user=by, action=action, obj=trajectory)
+    notify.cancel(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
 
 
 @transaction.atomic

@@ -121,3 +121,10 @@ class BookSessionForm(forms.Form):
 
     session = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CancelBookingForm(forms.Form):
+    """One booking of the person to cancel, with the version of its session shown (hidden)."""
+
+    booking = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,4 +1,4 @@
-"""A counsellor books a person on an information session from their page: one click, no JavaScript needed.
+"""A counsellor books a person on an information session from their page, or moves the booking: no JavaScript needed.
 
 axe-core checks the trajectory page with the section, at a phone's width and a desktop's. Set
 AUTOCREA_SHOTS to a folder to keep screenshots of the section.
@@ -68,4 +68,20 @@ def test_a_counsellor_books_a_session_from_the_persons_page(
         page.screenshot(path=str(Path(shots) / f"booked-{lang}-375.png"), full_page=False)
     assert list(InformationAttendance.objects.filter(trajectory=trajectory).values_list("session_id", flat=True)) == [
         first.pk
+    ]
+    # "I can't come that day": cancel (one click), then book another date (one click).
+    with page.expect_navigation():
+        page.locator("#cancel-booking").click()
+    assert page.url.endswith(f"/trajectories/{trajectory.pk}/#information-booking")
+    assert page.locator(".govuk-notification-banner--success").count() == 1
+    assert page.locator("#current-booking").count() == 0
+    section = page.locator("#information-booking")
+    assert section.locator("button").count() == 5
+    assert_accessible(page, "trajectory booking cancelled")
+    later = [s for s in sessions if s.language == lang][1]
+    with page.expect_navigation():
+        section.locator(f"#booking-sessions form:has(input[name=session][value='{later.pk}']) button").click()
+    assert page.locator("#current-booking").count() == 1
+    assert list(InformationAttendance.objects.filter(trajectory=trajectory).values_list("session_id", flat=True)) == [
+        later.pk
     ]

@@ -1,7 +1,8 @@
 """Information sessions at the counter: the attendance register, registrations and the no-show list.
 
 Counsellors only (everyone else 403, anonymous visitors to the login page). Every write is one call
-to pathways.sessions; people are read through accounts.access.trajectories_for.
+to pathways.sessions (cancelling one person's booking: the portal's own service,
+portal.services.information_session_cancel); people are read through accounts.access.trajectories_for.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
 from autocrea.pathways.steps import PathwayError, Step
-from autocrea.workspace.forms_sessions import BookSessionForm, RegistrationForm, RegistrationSearchForm
+from autocrea.portal import services as portal_services
+from autocrea.workspace.forms_sessions import (
+    BookSessionForm,
+    CancelBookingForm,
+    RegistrationForm,
+    RegistrationSearchForm,
+)
 from autocrea.workspace.views.registers import RegisterActions, register_page
 
 SEARCH_LIMIT = 50
@@ -268,6 +275,10 @@ def book_session(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"name": trajectory.jobseeker, "date": _when(session)},
                 )
                 return redirect("workspace:trajectory", trajectory.pk)
+    return _book_page(request, trajectory, form)
+
+
+def _book_page(request: HttpRequest, trajectory: Trajectory, form: Any) -> HttpResponse:
     context = {
         "trajectory": trajectory,
         "person": trajectory.jobseeker,
@@ -275,3 +286,42 @@ def book_session(request: HttpRequest, pk: int) -> HttpResponse:
         "offer": booking_offer(request.user, trajectory, limit=BOOKING_PAGE_LIMIT),
     }
     return render(request, "workspace/session_book.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel the person's booking to come on their behalf ("I can't come on Tuesday"), then offer the sessions again.
+
+    GET shows the same page as book_session (the booking and its button); POST cancels through the
+    portal's service, as when the person cancels themselves: same notification, session version checked,
+    refused once the session has started, audited as done by the counsellor.
+    """
+    trajectory = get_trajectory_for(request.user, pk)  # 404 before 403
+    _require_counsellor(request.user)
+    form = CancelBookingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not form.is_valid():
+            form.add_error(None, _("This booking can no longer be cancelled."))
+        else:
+            booking = (
+                InformationAttendance.objects.filter(pk=form.cleaned_data["booking"], trajectory=trajectory)
+                .select_related("session")
+                .first()
+            )
+            try:
+                if booking is None or booking.session is None:
+                    raise PathwayError(_("This booking can no longer be cancelled."))
+                portal_services.information_session_cancel(
+                    attendance=booking, by=request.user, version=form.cleaned_data["version"]
+                )
+            except PathwayError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("The booking of %(name)s for the information session of %(date)s is cancelled.")
+                    % {"name": trajectory.jobseeker, "date": _when(booking.session)},
+                )
+                return redirect(f"{reverse('workspace:trajectory', args=[trajectory.pk])}#information-booking")
+    return _book_page(request, trajectory, form)
