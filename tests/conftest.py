@@ -15,6 +15,22 @@ from autocrea.demo.personas import ensure_accounts, ensure_partners
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Start every test in the site's default language.
+
+    A test-client request to /nl/… leaves Dutch active in the thread (LocaleMiddleware activates the
+    request's language and nothing deactivates it), so the next test's reverse() and gettext() would
+    silently be Dutch.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def partners(db: Any) -> dict[str, Any]:
     return ensure_partners()
