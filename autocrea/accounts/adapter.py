@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.accounts.models import AuditEvent, Role, User
+from autocrea.accounts.models import Role, User
 
 
 def mail_language(email: str, user: Any = None) -> str:
@@ -231,9 +231,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         except FederalLoginRefused as refused:
             # Who tried (when an account was found) and why, never what the service sent.
             who = refused.user or linked
-            AuditEvent.objects.create(
-                user_id_ref=getattr(who, "pk", None), action=refused.action, object_type="federal_login"
-            )
+            audit.record(user=who, action=refused.action, obj=None, object_type="federal_login")
             messages.error(request, refused.message)
             target = "accounts:login" if refused.action == "login:federal_refused_staff" else "portal:login"
             raise ImmediateHttpResponse(HttpResponseRedirect(reverse(target))) from None

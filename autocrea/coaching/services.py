@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -329,9 +329,8 @@ def record_viability_test(
 
 # --- Collective sessions: a series planned by a partner, registrations, the register -------------------------
 
-# Registrations that hold a seat, and what a register may record: the same as for information sessions.
+# Registrations that hold a seat: the same as for information sessions.
 SEAT_STATUSES = registers.SEAT_STATUSES
-REGISTER_STATUSES = registers.REGISTER_STATUSES
 MAX_OCCURRENCES = 52
 MAX_CAPACITY = 200
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -367,8 +366,6 @@ def _locked_collective(session: CoachingSession, by: Any, version: int | None) -
     return registers.lock(session, version, check=ours)
 
 
-collective_seats_taken = registers.seats_taken
-collective_has_started = registers.has_started
 collective_is_locked = registers.is_locked
 
 
@@ -614,8 +611,14 @@ def edit_collective_series(
         raise PathwayError(_("This series has no session to come any more: nothing can be changed."))
     if any(s.mode == SessionMode.IN_PERSON for s in sessions) and not place.strip():
         raise PathwayError(_("Enter the place of the sessions."))
+    seats = dict(
+        SessionAttendance.objects.filter(session__in=sessions, status__in=SEAT_STATUSES)
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+    )
     for session in sorted(sessions, key=lambda s: s.starts_at):
-        taken = registers.seats_taken(session)
+        taken = seats.get(session.pk, 0)
         if capacity < taken:
             raise PathwayError(
                 ngettext(
@@ -645,11 +648,23 @@ def edit_collective_series(
     series.topic = topic.strip()
     series.version += 1
     series.save(update_fields=["topic", "version"])
-    for session in moved:
-        for attendance in session.attendances.filter(status="registered").select_related("trajectory__jobseeker"):
-            notify.invite(jobseeker=attendance.trajectory.jobseeker, session=session)  # the update, after commit
+    for attendance in _registered_to(moved):
+        notify.invite(jobseeker=attendance.trajectory.jobseeker, session=attendance.session)  # the update, after commit
     audit.record(user=by, action="collective:series_edited", obj=series)
     return sessions
+
+
+def _registered_to(sessions: list[CoachingSession]) -> list[SessionAttendance]:
+    """The people registered to these sessions, in one query (to tell them of a change)."""
+    by_pk = {s.pk: s for s in sessions}
+    attendances = list(
+        SessionAttendance.objects.filter(session__in=sessions, status="registered")
+        .select_related("trajectory__jobseeker")
+        .order_by("session_id", "pk")
+    )
+    for attendance in attendances:
+        attendance.session = by_pk[attendance.session_id]  # the changed instance, not a fresh copy
+    return attendances
 
 
 @transaction.atomic
@@ -676,8 +691,8 @@ def cancel_collective_occurrences(
         occurrence.finalised_by = by
         registers.bump(occurrence, "cancelled", "finalised_at", "finalised_by")
         audit.record(user=by, action="collective:session_called_off", obj=occurrence)
-        for attendance in occurrence.attendances.filter(status="registered").select_related("trajectory__jobseeker"):
-            notify.cancel(jobseeker=attendance.trajectory.jobseeker, session=occurrence)  # after commit
+    for attendance in _registered_to(sessions):
+        notify.cancel(jobseeker=attendance.trajectory.jobseeker, session=attendance.session)  # after commit
     if first.series_id is not None:
         CollectiveSeries.objects.filter(pk=first.series_id).update(version=F("version") + 1)
     return sorted(sessions, key=lambda s: s.starts_at)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
@@ -31,9 +31,8 @@ from autocrea.pathways.models import (
 )
 from autocrea.pathways.steps import Channel, PathwayError, Step
 
-# Registrations that hold a seat (as in the portal), and what a register may record: see lib/registers.py.
+# Registrations that hold a seat (as in the portal): see lib/registers.py.
 SEAT_STATUSES = registers.SEAT_STATUSES
-REGISTER_STATUSES = registers.REGISTER_STATUSES
 seats_taken = registers.seats_taken
 has_started = registers.has_started
 is_locked = registers.is_locked
@@ -178,3 +177,36 @@ def no_shows(scope: TrajectoryQuerySet) -> TrajectoryQuerySet:
         )
         .filter(last_status=Attendance.ABSENT)
     )
+
+
+def current_booking(trajectory: Trajectory) -> InformationAttendance | None:
+    """The person's registration to an information session still to come, if any."""
+    return (
+        InformationAttendance.objects.filter(
+            trajectory=trajectory,
+            status=Attendance.REGISTERED,
+            session__starts_at__gt=timezone.now(),
+            session__cancelled=False,
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def book_one(*, session: InformationSession, trajectory: Trajectory, by: Any, version: int | None) -> None:
+    """Book one person on a session to come, from their page: refused when they already have a booking
+    to come or the session has started; otherwise register_to_session (capacity, lock, version)."""
+    booking = current_booking(trajectory)
+    if booking is not None:
+        raise PathwayError(
+            _("%(name)s is already registered to the information session of %(date)s.")
+            % {
+                "name": trajectory.jobseeker,
+                "date": formats.date_format(timezone.localtime(booking.session.starts_at), "d/m/Y H:i"),
+            }
+        )
+    if registers.has_started(session):
+        raise PathwayError(_("This session has already started. Choose another date."))
+    register_to_session(session=session, trajectories=[trajectory], by=by, version=version)

@@ -106,9 +106,10 @@ def resolve_period(
     *, start: datetime.date | None, end: datetime.date | None, today: datetime.date | None = None
 ) -> tuple[datetime.date, datetime.date, datetime.date]:
     """Return (start, end, today), defaulting to the programme's configured dates (partners.programme) and today."""
-    programme_start, programme_end = programme_window()
-    start = start or programme_start
-    end = end or programme_end
+    if start is None or end is None:  # one read of the programme settings, only when a date is missing
+        programme_start, programme_end = programme_window()
+        start = start or programme_start
+        end = end or programme_end
     if start > end:
         raise ValueError("The period starts after it ends.")
     return start, end, today or timezone.localdate()
@@ -396,11 +397,6 @@ def compute_kpis(
         if not kpis_summary.usable(queryset, partner_id):
             raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
         figures.update(kpis_summary.compute(start=start, end=end, today=today, partner_id=partner_id))
-        # The summaries give the counts; the target, outcome targets and quotas are the configured ones.
-        target = figures["target"]
-        figures["target"] = target_section(
-            guided=target["guided"], by_partner=target["by_partner"], partner_id=partner_id
-        )
         return figures
     qs = base_queryset(queryset=queryset, partner_id=partner_id)
     figures.update(

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Case, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, ExtractYear
@@ -156,20 +155,13 @@ def guided_figures(reader: Reader, *, start: datetime.date, end: datetime.date) 
     return {"count": sum(r["guided"] for r in by_partner), "by_partner": _ordered(by_partner, "partner")}
 
 
-def target_figures(reader: Reader, *, guided: dict[str, Any] | None = None) -> dict[str, Any]:
-    programme_start, programme_end = kpis.programme_window()
-    target = int(str(settings.PROGRAMME["target_guided"]))
+def target_figures(
+    reader: Reader, *, programme: tuple[datetime.date, datetime.date], guided: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The guided count over the programme window against the configured target and quotas (as kpis.target_figures)."""
     if guided is None:
-        guided = guided_figures(reader, start=programme_start, end=programme_end)
-    return {
-        "target": target,
-        "programme_start": programme_start.isoformat(),
-        "programme_end": programme_end.isoformat(),
-        "guided": guided["count"],
-        "share_of_target": kpis._rate(guided["count"], target),
-        "remaining": max(0, target - guided["count"]),
-        "by_partner": guided["by_partner"],
-    }
+        guided = guided_figures(reader, start=programme[0], end=programme[1])
+    return kpis.target_section(guided=guided["count"], by_partner=guided["by_partner"], partner_id=reader.partner_id)
 
 
 def exit_figures(reader: Reader, *, start: datetime.date, end: datetime.date) -> dict[str, Any]:
@@ -341,7 +333,7 @@ def compute(
     funnel, times = funnel_and_steps(reader, start=start, end=end)
     return {
         "guided": guided,
-        "target": target_figures(reader, guided=guided if (start, end) == programme else None),
+        "target": target_figures(reader, programme=programme, guided=guided if (start, end) == programme else None),
         "exits": exit_figures(reader, start=start, end=end),
         "funnel": funnel,
         "time_in_step": times,

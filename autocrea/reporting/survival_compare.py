@@ -37,7 +37,7 @@ from autocrea.reporting.views import (
     _scope,
     _suppress_columns,
     _suppress_exit_rows,
-    fmt,
+    lay_out,
 )
 
 HORIZONS = survival.HORIZON_MONTHS
@@ -274,17 +274,7 @@ def _page(request: HttpRequest, *, partner: Partner | None, context: dict[str, A
     export_key = request.GET.get("export")
     if export_key is not None:
         return _export(request, tables, export_key, filters)
-    for table in tables:
-        table.cells = [
-            [
-                {"text": fmt(row.get(c.key), c.kind), "numeric": c.numeric, "header": i == 0}
-                for i, c in enumerate(table.columns)
-            ]
-            for row in table.rows
-        ]
-        table.export_links = [
-            {"format": f, "url": "?" + filters.query(export=table.key, format=f)} for f in ("xlsx", "csv")
-        ]
+    lay_out(tables, filters)
     period = {
         k: formats.date_format(datetime.date.fromisoformat(figures["period"][k]), "SHORT_DATE_FORMAT")
         for k in ("start", "end")

@@ -541,6 +541,21 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
     return tables
 
 
+def lay_out(tables: list[Table], filters: Filters) -> None:
+    """Format each table's cells for the page (active language) and give it its export links."""
+    for table in tables:
+        table.cells = [
+            [
+                {"text": fmt(row.get(c.key), c.kind), "numeric": c.numeric, "header": i == 0}
+                for i, c in enumerate(table.columns)
+            ]
+            for row in table.rows
+        ]
+        table.export_links = [
+            {"format": fmt_, "url": "?" + filters.query(export=table.key, format=fmt_)} for fmt_ in ("xlsx", "csv")
+        ]
+
+
 def _scope(request: HttpRequest) -> Any:
     return export_scope_for(request.user)
 
@@ -557,17 +572,7 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
     if export_key is not None:
         return _export(request, tables, export_key, filters)
 
-    for table in tables:
-        table.cells = [
-            [
-                {"text": fmt(row.get(c.key), c.kind), "numeric": c.numeric, "header": i == 0}
-                for i, c in enumerate(table.columns)
-            ]
-            for row in table.rows
-        ]
-        table.export_links = [
-            {"format": fmt_, "url": "?" + filters.query(export=table.key, format=fmt_)} for fmt_ in ("xlsx", "csv")
-        ]
+    lay_out(tables, filters)
     return render(
         request,
         "reporting/dashboard.html",

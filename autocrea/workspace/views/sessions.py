@@ -186,21 +186,6 @@ def no_shows(request: HttpRequest) -> HttpResponse:
 # --- Book one person from their trajectory page -----------------------------------------------------
 
 
-def current_booking(trajectory: Trajectory) -> InformationAttendance | None:
-    """The person's registration to an information session still to come, if any."""
-    return (
-        InformationAttendance.objects.filter(
-            trajectory=trajectory,
-            status=Attendance.REGISTERED,
-            session__starts_at__gt=timezone.now(),
-            session__cancelled=False,
-        )
-        .select_related("session")
-        .order_by("session__starts_at", "pk")
-        .first()
-    )
-
-
 def booking_offer(user: Any, trajectory: Trajectory, limit: int = BOOKING_LIMIT) -> dict[str, Any] | None:
     """What the "Book an information session" section shows, or None when it has no place on the page.
 
@@ -209,7 +194,7 @@ def booking_offer(user: Any, trajectory: Trajectory, limit: int = BOOKING_LIMIT)
     """
     if not can(user, "record_information") or trajectory.current_step != Step.INTEREST:
         return None
-    booking = current_booking(trajectory)
+    booking = session_services.current_booking(trajectory)
     sessions: list[InformationSession] = []
     more = False
     if booking is None:
@@ -252,19 +237,11 @@ def book_session(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("Choose a session in the list."))
         else:
             session = InformationSession.objects.filter(pk=form.cleaned_data["session"]).first()
-            booking = current_booking(trajectory)
             try:
                 if session is None:
                     raise PathwayError(_("Choose a session in the list."))
-                if booking is not None:
-                    raise PathwayError(
-                        _("%(name)s is already registered to the information session of %(date)s.")
-                        % {"name": trajectory.jobseeker, "date": _when(booking.session)}
-                    )
-                if session_services.has_started(session):
-                    raise PathwayError(_("This session has already started. Choose another date."))
-                session_services.register_to_session(
-                    session=session, trajectories=[trajectory], by=request.user, version=form.cleaned_data["version"]
+                session_services.book_one(
+                    session=session, trajectory=trajectory, by=request.user, version=form.cleaned_data["version"]
                 )
             except PathwayError as exc:
                 form.add_error(None, exc.message)
