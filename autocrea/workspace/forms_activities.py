@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrea.lib.forms import GovukForm
 from autocrea.partners.models import ActivityKind, ActivityStep, PartnerActivity
-from autocrea.workspace.forms_partner import HintedRadioSelect, date_field
+from autocrea.workspace.forms_base import HintedRadioSelect, date_field
 
 STEP_HINTS = {
     ActivityStep.DIAGNOSTIC.value: _("Getting to know the person and their project, before the action plan."),

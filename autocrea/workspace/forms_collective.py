@@ -21,7 +21,7 @@ from autocrea.coaching.models import CoachingSession, Recurrence, SessionMode
 from autocrea.coaching.services import MAX_CAPACITY, MAX_OCCURRENCES, SEAT_STATUSES
 from autocrea.lib.forms import GovukForm
 from autocrea.workspace.activity_field import SERIES_ACTIVITY_HINT, add_activity_field
-from autocrea.workspace.forms_partner import HintedRadioSelect, TrajectoryForm, date_field, duration_field, time_field
+from autocrea.workspace.forms_base import HintedRadioSelect, TrajectoryForm, date_field, duration_field, time_field
 
 
 def session_label(session: CoachingSession) -> str:

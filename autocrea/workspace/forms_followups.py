@@ -1,15 +1,17 @@
-"""Forms of the follow-up worklist: its filters (read from the URL), a contact attempt, the answer, a non-response."""
+"""Forms of the follow-up: the answer recorded from the trajectory's page, and the worklist's filters (read from
+the URL), a contact attempt, the answer, a non-response."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from autocrea.pathways.followups import NOTE_MAX_LENGTH, View
-from autocrea.pathways.models import ContactChannel
-from autocrea.workspace.forms_partner import FollowUpForm, HintedRadioSelect, TrajectoryForm, date_field
+from autocrea.pathways.models import AnswerSource, ContactChannel, FollowUpSituation
+from autocrea.workspace.forms_base import HintedRadioSelect, TrajectoryForm, date_field, yes_no
 
 VIEW_LABELS = {
     View.TODO: _("Due and overdue"),
@@ -48,6 +50,61 @@ class FollowUpFilterForm(forms.Form):
             "sort": data.get("sort") or self.EARLIEST,
             "after": data.get("after"),
         }
+
+
+IMPROVED_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Does not know or does not say"))]
+
+
+class FollowUpForm(TrajectoryForm):
+    on = date_field(_("Date of the answer, or of the last attempt to reach the person"), today=True)
+    responded = forms.TypedChoiceField(
+        label=_("Did the person answer?"),
+        choices=[("yes", _("Yes")), ("no", _("No: record a non-response"))],
+        coerce=yes_no,
+        widget=HintedRadioSelect(),
+        error_messages={"required": _("Say whether the person answered.")},
+    )
+    situation = forms.ChoiceField(
+        label=_("Situation of the person now"),
+        choices=FollowUpSituation.choices,
+        required=False,
+        widget=HintedRadioSelect(),
+        help_text=_("Only if the person answered."),
+    )
+    improved = forms.ChoiceField(
+        label=_("Has the person's situation on the labour market improved?"),
+        choices=IMPROVED_CHOICES,
+        required=False,
+        widget=HintedRadioSelect(),
+        help_text=_("Only if the person answered."),
+    )
+    source = forms.ChoiceField(
+        label=_("Source of the answer"),
+        choices=AnswerSource.choices,
+        required=False,
+        widget=HintedRadioSelect(),
+        help_text=_("Only if the person answered."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        responded = data.get("responded")
+        answers = ("situation", "improved", "source")
+        if responded is True:
+            missing = {
+                "situation": gettext("Choose the person's situation."),
+                "improved": gettext("Say whether the situation improved, or that the person does not know."),
+                "source": gettext("Choose where the answer comes from."),
+            }
+            for name in answers:
+                if not data.get(name):
+                    self.add_error(name, missing[name])
+        elif responded is False:
+            for name in answers:
+                if data.get(name):
+                    self.add_error(name, gettext("The person did not answer: leave this empty, or choose “Yes” above."))
+        data["improved_value"] = {"yes": True, "no": False}.get(data.get("improved") or "")
+        return data
 
 
 class AttemptForm(TrajectoryForm):

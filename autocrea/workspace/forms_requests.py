@@ -12,7 +12,7 @@ from autocrea.lib.forms import GovukForm
 from autocrea.pathways.steps import Channel
 from autocrea.portal.corrections import MAX_LENGTH
 from autocrea.portal.models import CorrectionStatus
-from autocrea.workspace.forms_partner import HintedRadioSelect
+from autocrea.workspace.forms_base import HintedRadioSelect
 
 
 class AnswerForm(GovukForm):

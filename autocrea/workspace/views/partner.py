@@ -23,7 +23,7 @@ from autocrea.coaching import services as coaching
 from autocrea.coaching.models import SKILLS, Action, CoachingSession, SessionAttendance, SessionKind, SkillAssessment
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
-from autocrea.workspace import forms_partner as forms
+from autocrea.workspace import forms_coaching, forms_exit, forms_followups, forms_orientation
 from autocrea.workspace.views.base import trajectory_action
 
 
@@ -57,7 +57,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="answer_orientation",
-        form_class=forms.AnswerForm,
+        form_class=forms_orientation.AnswerForm,
         title=_("Answer the orientation"),
         intro=_("The person chose your organisation. Accept, decline or put them on the waiting list."),
         perform=perform,
@@ -85,7 +85,7 @@ def diagnostic(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_diagnostic",
-        form_class=forms.DiagnosticForm,
+        form_class=forms_coaching.DiagnosticForm,
         title=_("Record the diagnostic"),
         intro=_("Saving the diagnostic starts the accompaniment."),
         perform=perform,
@@ -111,7 +111,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_coaching",
-        form_class=forms.ActionForm,
+        form_class=forms_coaching.ActionForm,
         title=_("Add to the action plan"),
         perform=perform,
         success=_("The action is added to the plan."),
@@ -138,7 +138,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_coaching",
-        form_class=forms.SessionForm,
+        form_class=forms_coaching.SessionForm,
         title=_("Record or plan an individual session"),
         intro=_(
             "A session in the past is recorded as held. A session to come is planned: the person receives an "
@@ -197,7 +197,7 @@ def session_outcome(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
         request,
         pk,
         action="record_coaching",
-        form_class=forms.SessionOutcomeForm,
+        form_class=forms_coaching.SessionOutcomeForm,
         title=_("Record the planned session"),
         intro=_session_intro(session),
         perform=perform,
@@ -219,7 +219,7 @@ def session_cancel(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
         request,
         pk,
         action="record_coaching",
-        form_class=forms.SessionCancelForm,
+        form_class=forms_coaching.SessionCancelForm,
         title=_("Cancel the planned session"),
         intro=_session_intro(session)
         + " "
@@ -246,7 +246,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_coaching",
-        form_class=forms.MilestoneForm,
+        form_class=forms_coaching.MilestoneForm,
         title=_("Record a milestone"),
         perform=perform,
         success=_("The milestone is recorded."),
@@ -271,7 +271,7 @@ def viability_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_coaching",
-        form_class=forms.ViabilityTestForm,
+        form_class=forms_coaching.ViabilityTestForm,
         title=_("Record a viability test"),
         intro=_("An activity test in a cooperative, an on-site test or a Tremplin-indépendants period."),
         perform=perform,
@@ -294,7 +294,7 @@ def skills(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_coaching",
-        form_class=forms.SkillsForm,
+        form_class=forms_coaching.SkillsForm,
         title=_("Re-assess skills"),
         intro=_("Use the same scale as the diagnostic, so that progress shows."),
         perform=perform,
@@ -319,7 +319,7 @@ def exit_(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_exit",
-        form_class=forms.ExitForm,
+        form_class=forms_exit.ExitForm,
         title=_("Record the exit"),
         perform=perform,
         success=_("The exit is recorded. The follow-up is due six months after the exit date."),
@@ -344,7 +344,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="record_follow_up",
-        form_class=forms.FollowUpForm,
+        form_class=forms_followups.FollowUpForm,
         title=_("Record the follow-up"),
         intro=_("Six months after the exit: what is the person doing now? If they did not answer, record it as such."),
         perform=perform,
@@ -370,7 +370,7 @@ def reorient(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         action="reorient",
-        form_class=forms.ReorientForm,
+        form_class=forms_orientation.ReorientForm,
         form_kwargs={"user": request.user},
         title=_("Re-orient to another partner"),
         intro=_("The history with the current partner is kept. The new partner will accept, decline or waitlist."),
