@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from autocrea.accounts.access import records_orientation_as_partner
 from autocrea.coaching.models import (
     SKILLS,
     ActionOwner,
@@ -680,7 +681,7 @@ class ReorientForm(TrajectoryForm):
             for p in partners
         }
         self.fields["chosen_by_person"].widget.attrs["aria-describedby"] = "id_chosen_by_person-hint"
-        if user.is_partner_staff:
+        if records_orientation_as_partner(user):
             # Partner staff record it themselves; the channel is the partner.
             del self.fields["channel"]
 
