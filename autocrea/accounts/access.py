@@ -38,6 +38,9 @@ def _partner_staff(user: Any) -> bool:
     return _role(user) in PARTNER_ROLES and bool(getattr(user, "partner_id", None))
 
 
+# ---------------------------------------------------------------- scoping: which personal data a user may read
+
+
 def trajectories_for(user: Any) -> TrajectoryQuerySet:
     """Return the trajectories whose personal data `user` may see."""
     from autocrea.pathways.models import Trajectory
@@ -90,6 +93,9 @@ def export_scope_for(user: Any) -> TrajectoryQuerySet:
     return Trajectory.objects.none()
 
 
+# ---------------------------------------------------------------- coaching records (notes stay with their partner)
+
+
 def may_see_coaching_records(user: Any, trajectory: Trajectory) -> bool:
     """Only the staff of the partner the trajectory is oriented to now see its coaching records and notes."""
     return (
@@ -97,7 +103,7 @@ def may_see_coaching_records(user: Any, trajectory: Trajectory) -> bool:
     )
 
 
-# The older name, still imported by the trajectory page and the partner panel.
+# The older name, kept for code written against it elsewhere; new code asks may_see_coaching_records.
 can_see_coaching_notes = may_see_coaching_records
 
 
@@ -111,6 +117,9 @@ def coaching_records_for(user: Any, trajectory: Trajectory, rows: QuerySet[_M], 
     if not may_see_coaching_records(user, trajectory):
         return rows.none()
     return rows.filter(**{partner_field: trajectory.partner_id})
+
+
+# ---------------------------------------------------------------- pathway actions
 
 
 # Which roles may perform each pathway action (partner staff only on their own partner's trajectories).
