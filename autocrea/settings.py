@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "autocrea.lib.context.service",
+                "autocrea.accounts.context.decisions",
             ],
         },
     }

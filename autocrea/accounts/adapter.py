@@ -17,7 +17,8 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.accounts.models import Role, User
+from autocrea.accounts.access import has_jobseeker_account, may_sign_in_with_federal_login
+from autocrea.accounts.models import User
 
 
 def mail_language(email: str, user: Any = None) -> str:
@@ -26,7 +27,7 @@ def mail_language(email: str, user: Any = None) -> str:
         user = User.objects.filter(email__iexact=email).first()
     if user is None:
         return translation.get_language() or "fr"
-    jobseeker = getattr(user, "jobseeker", None) if user.role == Role.JOBSEEKER else None
+    jobseeker = getattr(user, "jobseeker", None) if has_jobseeker_account(user) else None
     if jobseeker is not None and jobseeker.contact_language:
         return str(jobseeker.contact_language)
     return user.preferred_language or "fr"
@@ -134,10 +135,6 @@ def take_national_number(sociallogin: Any) -> None:
         sociallogin.account.uid = salted_hmac("autocrea.federal-login", digits or raw, algorithm="sha256").hexdigest()
 
 
-def _jobseeker_user(user: Any) -> bool:
-    return bool(user.role == Role.JOBSEEKER and not user.is_staff and not user.is_superuser)
-
-
 def match_federal_login(sociallogin: Any) -> Any:
     """Return the known job seeker's account this federal login belongs to, or raise FederalLoginRefused.
 
@@ -170,7 +167,7 @@ def match_federal_login(sociallogin: Any) -> Any:
             for email in emails:
                 same_email |= Q(email__iexact=email)
             users = list(User.objects.filter(same_email, is_active=True))
-    staff = [user for user in users if not _jobseeker_user(user)]
+    staff = [user for user in users if not may_sign_in_with_federal_login(user)]
     if staff:
         raise FederalLoginRefused(
             _("Staff members sign in with their password and authenticator app."),
@@ -213,7 +210,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         super().pre_social_login(request, sociallogin)
         linked = sociallogin.user if sociallogin.is_existing else None
         try:
-            if linked is not None and not _jobseeker_user(linked):
+            if linked is not None and not may_sign_in_with_federal_login(linked):
                 raise FederalLoginRefused(
                     _("Staff members sign in with their password and authenticator app."),
                     "login:federal_refused_staff",

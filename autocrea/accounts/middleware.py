@@ -25,7 +25,7 @@ from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import STAFF_ROLES
+from autocrea.accounts.access import follows_staff_sign_in_rules
 
 SIGNED_IN_AT = "autocrea_signed_in_at"
 # Pages a staff member without an authenticator may still reach: setting one up, and leaving.
@@ -73,10 +73,6 @@ def settings_login_url() -> str:
     return resolve_url(settings.LOGIN_URL)
 
 
-def is_staff_member(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.role in STAFF_ROLES or user.is_staff or user.is_superuser))
-
-
 def has_authenticator(user: Any) -> bool:
     from allauth.mfa.models import Authenticator
 
@@ -94,7 +90,7 @@ class StaffMfaMiddleware:
         if (
             settings.AUTOCREA_STAFF_MFA
             and user is not None
-            and is_staff_member(user)
+            and follows_staff_sign_in_rules(user)
             and not self._exempt(request)
             and not has_authenticator(user)
         ):

@@ -50,14 +50,6 @@ class User(AbstractUser):
             )
         ]
 
-    @property
-    def is_partner_staff(self) -> bool:
-        return self.role in PARTNER_ROLES
-
-    @property
-    def is_programme_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
 
 class AuditEvent(models.Model):
     """Append-only: who did or read what on which record. Holds ids and actions, never personal data."""

@@ -374,19 +374,17 @@ def get_kpis(
     """
     from django.http import Http404
 
-    from autocrea.accounts.access import export_scope_for
-    from autocrea.accounts.models import PARTNER_ROLES, Role
+    from autocrea.accounts.access import export_scope_for, may_view_partner_figures, may_view_programme_figures
     from autocrea.reporting import kpis
 
     user = request.user
-    role = str(getattr(user, "role", "")) if user.is_active else ""
-    if role == Role.PROGRAMME_MANAGER:
+    if may_view_programme_figures(user):
         partner_id = None
         if partner is not None:
             partner_id = Partner.objects.filter(slug=partner).values_list("pk", flat=True).first()
             if partner_id is None:
                 raise Http404
-    elif role in PARTNER_ROLES and getattr(user, "partner_id", None):
+    elif may_view_partner_figures(user):
         own = Partner.objects.get(pk=user.partner_id)  # type: ignore[union-attr]
         if partner is not None and partner != own.slug:
             raise Http404

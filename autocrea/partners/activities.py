@@ -16,7 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.access import (
+    may_edit_activity_catalogue,
+    may_read_activity_catalogues,
+    may_read_every_activity_catalogue,
+)
 from autocrea.partners.models import ActivityKind, ActivityStep, PartnerActivity
 from autocrea.pathways.steps import PathwayError
 
@@ -24,37 +28,19 @@ from autocrea.pathways.steps import PathwayError
 FIELDS = ("name_fr", "name_nl", "name_en", "code", "step", "kind", "description", "position", "active")
 
 
-def _role(user: Any) -> str:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Role.NONE
-    return str(user.role)
-
-
-def can_read_catalogues(user: Any) -> bool:
-    """Partner staff read their own partner's catalogue; programme managers read every partner's."""
-    role = _role(user)
-    return (role in PARTNER_ROLES and bool(user.partner_id)) or role == Role.PROGRAMME_MANAGER
-
-
-def can_edit_catalogue(user: Any) -> bool:
-    """Only a partner manager edits, and only their own partner's catalogue."""
-    return _role(user) == Role.PARTNER_MANAGER and bool(user.partner_id)
-
-
 def activities_for(user: Any) -> QuerySet[PartnerActivity]:
     """Return the activities `user` may read (active or not)."""
-    role = _role(user)
     qs = PartnerActivity.objects.select_related("partner")
-    if role == Role.PROGRAMME_MANAGER:
+    if may_read_every_activity_catalogue(user):
         return qs
-    if role in PARTNER_ROLES and user.partner_id:
+    if may_read_activity_catalogues(user):
         return qs.filter(partner_id=user.partner_id)
     return qs.none()
 
 
 def editable_activities_for(user: Any) -> QuerySet[PartnerActivity]:
     """Return the activities `user` may change: their own partner's, for a partner manager; none otherwise."""
-    if not can_edit_catalogue(user):
+    if not may_edit_activity_catalogue(user):
         return PartnerActivity.objects.none()
     return PartnerActivity.objects.filter(partner_id=user.partner_id)
 
@@ -117,7 +103,7 @@ def _save(activity: PartnerActivity) -> None:
 @transaction.atomic
 def create_activity(*, by: Any, values: dict[str, Any]) -> PartnerActivity:
     """Add an activity to the catalogue of `by`'s partner (partner managers only)."""
-    if not can_edit_catalogue(by):
+    if not may_edit_activity_catalogue(by):
         raise PathwayError(_("Only a manager of the partner can change its catalogue of activities."))
     _check_values(values)
     activity = PartnerActivity(partner_id=by.partner_id, **{k: values[k] for k in FIELDS if k in values})
@@ -129,7 +115,7 @@ def create_activity(*, by: Any, values: dict[str, Any]) -> PartnerActivity:
 @transaction.atomic
 def update_activity(*, activity: PartnerActivity, by: Any, values: dict[str, Any], version: int) -> PartnerActivity:
     """Change an activity of `by`'s partner; refuse a form based on an older version."""
-    if not can_edit_catalogue(by):
+    if not may_edit_activity_catalogue(by):
         raise PathwayError(_("Only a manager of the partner can change its catalogue of activities."))
     fresh = PartnerActivity.objects.select_for_update().filter(pk=activity.pk, partner_id=by.partner_id).first()
     if fresh is None:
@@ -151,7 +137,7 @@ def update_activity(*, activity: PartnerActivity, by: Any, values: dict[str, Any
 @transaction.atomic
 def delete_activity(*, activity: PartnerActivity, by: Any) -> None:
     """Delete an activity nobody used yet; one in use is refused (deactivate it instead)."""
-    if not can_edit_catalogue(by):
+    if not may_edit_activity_catalogue(by):
         raise PathwayError(_("Only a manager of the partner can change its catalogue of activities."))
     fresh = PartnerActivity.objects.select_for_update().filter(pk=activity.pk, partner_id=by.partner_id).first()
     if fresh is None:

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.models import AuditEvent, Role
+from autocrea.accounts.access import may_change_programme_settings
+from autocrea.accounts.models import AuditEvent
 from autocrea.partners.models import Partner, Programme
 
 AUDIT_PREFIX = "programme:"
@@ -90,7 +91,7 @@ def save_programme(*, values: Values, version: int, by: Any) -> list[str]:
     Raises ProgrammeConflict when someone saved in between (nothing is written), NotAllowed for anyone
     but a programme manager. Saving unchanged values writes nothing and keeps the version.
     """
-    if getattr(by, "role", None) != Role.PROGRAMME_MANAGER or not getattr(by, "is_active", False):
+    if not may_change_programme_settings(by):
         raise NotAllowed
     programme = Programme.objects.select_for_update().order_by("pk").first()
     if programme is None:

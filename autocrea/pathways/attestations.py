@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from autocrea.accounts import audit
+from autocrea.accounts.access import prints_as_staff
 from autocrea.lib.pdf import render_pdf
 from autocrea.pathways.models import (
     STEP_DATE_FIELDS,
@@ -92,7 +93,7 @@ def _organisation() -> str:
 
 def _common(trajectory: Trajectory, *, by: Any) -> dict[str, Any]:
     person = trajectory.jobseeker
-    staff = getattr(by, "role", "") != "jobseeker"
+    staff = prints_as_staff(by)
     return {
         "trajectory": trajectory,
         "person": person,

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.access import may_assign_coaches, may_be_assigned_files
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.steps import CLOSED_STEPS, PathwayError
 
@@ -23,9 +23,9 @@ def assign_coach(*, trajectories: Iterable[Trajectory], coach: Any, by: Any) -> 
     of `by`'s partner, or when any trajectory is closed or oriented to another partner.
     """
     partner_id = getattr(by, "partner_id", None)
-    if getattr(by, "role", "") not in PARTNER_ROLES or partner_id is None:
+    if not may_assign_coaches(by):
         raise PathwayError(_("Only the staff of a partner can assign its coaches."))
-    if getattr(coach, "role", "") != Role.COACH or coach.partner_id != partner_id or not coach.is_active:
+    if not may_be_assigned_files(coach, partner_id):
         raise PathwayError(_("Choose a coach of your own organisation."))
     ids = {t.pk for t in trajectories}
     if not ids:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import can
+from autocrea.accounts.access import becomes_coach_on_acceptance, can, may_express_interest_for
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import clean_enterprise_number as _clean_bce
 from autocrea.partners.models import Partner
@@ -130,8 +130,7 @@ def express_interest(
 ) -> Trajectory:
     """Start a trajectory at the interest step, online or on the person's behalf."""
     _ensure_can(by, "express_interest")
-    if getattr(by, "role", "") == "jobseeker" and jobseeker.user_id != by.pk:
-        # A job seeker expresses interest for themselves only; staff do it on someone's behalf.
+    if not may_express_interest_for(by, jobseeker):
         raise PathwayError(_("You are not allowed to do this for this person."))
     on = on or timezone.localdate()
     _check_date(on)
@@ -282,7 +281,7 @@ def answer_orientation(
         orientation.status = OrientationStatus.ACCEPTED
         orientation.answered_on = on
         orientation.save(update_fields=["status", "answered_on"])
-        coach = by if getattr(by, "role", "") == "coach" else None
+        coach = by if becomes_coach_on_acceptance(by) else None
         return _move(trajectory, Step.DIAGNOSTIC, on=on, by=by, channel=Channel.PARTNER, extra_fields={"coach": coach})
     if answer == OrientationStatus.DECLINED:
         if not reason.strip():

@@ -18,14 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import jobseekers_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.access import (
+    asks_for_themselves,
+    jobseekers_for,
+    may_answer_correction_requests,
+    may_record_correction_request,
+)
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways.steps import Channel, PathwayError
 from autocrea.portal.models import CorrectionRequest, CorrectionStatus
 
-# Staff who receive correction requests as a task, and may record one on a person's behalf.
-ANSWER_ROLES = {Role.COUNSELLOR, *PARTNER_ROLES}
 MAX_LENGTH = 2000
 
 
@@ -46,13 +48,6 @@ def get_correction_request_for(user: Any, pk: int) -> CorrectionRequest:
         raise Http404 from exc
 
 
-def _may_record(by: Any, jobseeker: Jobseeker) -> bool:
-    role = getattr(by, "role", "")
-    if role == Role.JOBSEEKER:
-        return jobseeker.user_id is not None and jobseeker.user_id == by.pk
-    return role in ANSWER_ROLES and jobseekers_for(by).filter(pk=jobseeker.pk).exists()
-
-
 @transaction.atomic
 def correction_request_create(
     *,
@@ -68,12 +63,12 @@ def correction_request_create(
     The form carries a one-time `form_token`: the same form submitted twice (double click, back and
     resubmit, two requests at once) returns the request made the first time and creates nothing.
     """
-    if not _may_record(by, jobseeker):
+    if not may_record_correction_request(by, jobseeker):
         raise CorrectionError(_("You cannot ask for a correction for this person."))
     wrong, should = what_is_wrong.strip(), what_it_should_be.strip()
     if not wrong or not should:
         raise CorrectionError(_("Say what is wrong and what it should be."))
-    if getattr(by, "role", "") == Role.JOBSEEKER:
+    if asks_for_themselves(by):
         channel = Channel.WEB
     elif channel not in {Channel.COUNTER, Channel.PHONE, Channel.POST}:
         raise CorrectionError(_("Choose how the person asked"))
@@ -108,7 +103,7 @@ def correction_request_answer(*, request: CorrectionRequest, status: str, answer
     The row is locked: two staff members answering at once, or one answer submitted twice, close it once;
     the second gets a clear refusal and writes nothing.
     """
-    if getattr(by, "role", "") not in ANSWER_ROLES:
+    if not may_answer_correction_requests(by):
         raise CorrectionError(_("You cannot answer correction requests."))
     locked = correction_requests_for(by).select_for_update().filter(pk=request.pk).first()
     if locked is None:

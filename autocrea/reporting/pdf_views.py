@@ -19,8 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import export_scope_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.access import export_scope_for, may_view_partner_figures, may_view_programme_figures
 from autocrea.lib.pdf import pdf_response, render_pdf
 from autocrea.partners.models import Partner
 from autocrea.reporting import disclosure, kpis, survival
@@ -29,7 +28,6 @@ from autocrea.reporting.views import (
     Table,
     _filters,
     _forecast_words,
-    _role,
     _suppress_exit_rows,
     build_tables,
     fmt,
@@ -120,11 +118,10 @@ def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang
 @login_required
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """Return the steering report of one partner (or the programme) for a period, as a PDF."""
-    role = _role(request)
-    if role == Role.PROGRAMME_MANAGER:
+    if may_view_programme_figures(request.user):
         filters = _filters(request, partner_choice=True)  # an unknown partner is a 404
         partner = filters.partner
-    elif role in PARTNER_ROLES and getattr(request.user, "partner_id", None):
+    elif may_view_partner_figures(request.user):
         filters = _filters(request, partner_choice=False)
         partner = request.user.partner  # type: ignore[union-attr]
         assert partner is not None  # partner staff always belong to a partner (database constraint)

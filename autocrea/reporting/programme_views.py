@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import may_change_programme_settings
 from autocrea.partners import programme
 from autocrea.partners.models import Programme
 from autocrea.reporting import kpis_summary
@@ -54,7 +54,7 @@ def _saved_values(saved: Programme, partners: list[Any]) -> list[dict[str, str]]
 @require_http_methods(["GET", "POST"])
 def programme_settings(request: HttpRequest) -> HttpResponse:
     """Show and save the programme's period, target, outcome targets and quotas."""
-    if not request.user.is_active or getattr(request.user, "role", "") != Role.PROGRAMME_MANAGER:
+    if not may_change_programme_settings(request.user):
         raise PermissionDenied
     saved = programme.current()
     partners = sorted(programme.quota_partners(), key=lambda p: p.name.casefold())

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.access import may_view_partner_figures, may_view_programme_figures
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
 from autocrea.reporting import kpis, survival
@@ -33,7 +33,6 @@ from autocrea.reporting.views import (
     _export,
     _noted,
     _partner_names,
-    _role,
     _scope,
     _suppress_columns,
     _suppress_exit_rows,
@@ -289,7 +288,7 @@ def _page(request: HttpRequest, *, partner: Partner | None, context: dict[str, A
 @login_required
 def survival_compare(request: HttpRequest) -> HttpResponseBase:
     """Per partner and per start cohort, for the programme manager."""
-    if _role(request) != Role.PROGRAMME_MANAGER:
+    if not may_view_programme_figures(request.user):
         raise PermissionDenied
     return _page(
         request,
@@ -305,7 +304,7 @@ def survival_compare(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def partner_survival_compare(request: HttpRequest) -> HttpResponseBase:
     """Per start cohort of the partner staff's own partner only."""
-    if _role(request) not in PARTNER_ROLES or not getattr(request.user, "partner_id", None):
+    if not may_view_partner_figures(request.user):
         raise PermissionDenied
     own = request.user.partner  # type: ignore[union-attr]
     assert own is not None  # partner staff always belong to a partner (database constraint)

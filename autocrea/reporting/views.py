@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import export_scope_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.access import export_scope_for, may_view_partner_figures, may_view_programme_figures
 from autocrea.jobseekers.models import ContactLanguage, Gender
 from autocrea.lib import exports
 from autocrea.partners.models import Partner
@@ -719,14 +718,10 @@ def _export(request: HttpRequest, tables: list[Table], key: str, filters: Filter
 # ---------------------------------------------------------------- the pages
 
 
-def _role(request: HttpRequest) -> str:
-    return str(getattr(request.user, "role", "")) if request.user.is_active else ""
-
-
 @login_required
 def programme(request: HttpRequest) -> HttpResponseBase:
     """Every partner's figures, for the programme manager; ?partner=slug narrows them to one partner."""
-    if _role(request) != Role.PROGRAMME_MANAGER:
+    if not may_view_programme_figures(request.user):
         raise PermissionDenied
     filters = _filters(request, partner_choice=True)
     return _dashboard(
@@ -746,7 +741,7 @@ def programme(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def partner(request: HttpRequest) -> HttpResponseBase:
     """The partner staff's figures: their own partner only, whatever the URL says."""
-    if _role(request) not in PARTNER_ROLES or not getattr(request.user, "partner_id", None):
+    if not may_view_partner_figures(request.user):
         raise PermissionDenied
     filters = _filters(request, partner_choice=False)
     own = request.user.partner  # type: ignore[union-attr]
@@ -769,7 +764,7 @@ def esf_export(request: HttpRequest) -> HttpResponseBase:
     """The ESF+ participant indicators for a period, by gender, small cells emptied (programme manager only)."""
     from autocrea.reporting import esf
 
-    if _role(request) != Role.PROGRAMME_MANAGER:
+    if not may_view_programme_figures(request.user):
         raise PermissionDenied
     filters = _filters(request, partner_choice=False)
     fmt_ = request.GET.get("format", "csv")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.accounts.access import can
+from autocrea.accounts.access import can, may_print_attestations
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.steps import Step
 
@@ -86,14 +86,13 @@ def available_actions(user: Any, trajectory: Trajectory) -> list[dict[str, Any]]
 
 # Documents: every case staff member who can see the trajectory may print its attestations (the view
 # scopes through accounts.access first); they come out in the person's contact language.
-DOCUMENT_ROLES = {"counsellor", "coach", "partner_manager"}
 
 
 def available_documents(user: Any, trajectory: Trajectory) -> list[dict[str, Any]]:
     """Return the attestations `user` may print for `trajectory` now, with their URLs."""
     from autocrea.pathways import attestations
 
-    if getattr(user, "role", "") not in DOCUMENT_ROLES:
+    if not may_print_attestations(user):
         return []
     base = reverse("workspace:attestation", args=[trajectory.pk])
     return [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import may_see_every_partners_files
 from autocrea.jobseekers.models import ContactLanguage, Gender, IncomeSource, Jobseeker
 from autocrea.lib.forms import GovukForm, GovukModelForm
 from autocrea.lib.identifiers import clean_national_number, clean_phone
@@ -421,7 +421,7 @@ class TrajectoryFilterForm(forms.Form):
         self.fields["step"].widget.attrs["class"] = "govuk-select"
         self.fields["partner"].widget.attrs["class"] = "govuk-select"
         # Partner staff only ever see their own partner's trajectories: no partner filter for them.
-        if user.role != Role.COUNSELLOR:
+        if not may_see_every_partners_files(user):
             del self.fields["partner"]
 
 

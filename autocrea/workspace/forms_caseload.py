@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.accounts.models import Role, User
+from autocrea.accounts.access import assignable_coaches, opens_caseload_on_whole_partner
+from autocrea.accounts.models import User
 from autocrea.pathways.steps import CLOSED_STEPS, Step
 
 DEFAULT_STALLED_WEEKS = 6
@@ -15,9 +16,7 @@ DEFAULT_STALLED_WEEKS = 6
 
 def coaches_of(partner_id: int | None) -> Any:
     """Return the active coaches of one partner, by name."""
-    return User.objects.filter(role=Role.COACH, partner_id=partner_id, is_active=True).order_by(
-        "last_name", "first_name", "pk"
-    )
+    return assignable_coaches(partner_id)
 
 
 class CoachChoiceField(forms.ModelChoiceField):
@@ -66,7 +65,7 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, coaches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A partner manager rarely follows files themselves: their caseload opens on the partner's files.
-        self.default_scope = self.PARTNER if getattr(user, "role", "") == Role.PARTNER_MANAGER else self.MINE
+        self.default_scope = self.PARTNER if opens_caseload_on_whole_partner(user) else self.MINE
         self.fields["step"].choices = [
             ("", _("All steps")),
             *((s.value, s.label) for s in Step if s not in CLOSED_STEPS),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import PARTNER_ROLES
+from autocrea.accounts.access import may_view_caseload
 
 LISTS = ("caseload", "trajectories")
 # The cursor of a page of the list says nothing about the order: it is left out.
@@ -39,7 +39,7 @@ def _rows_and_order(name: str, user: Any, filters: QueryDict) -> tuple[Any, str,
         from autocrea.workspace.forms_caseload import CaseloadFilterForm, coaches_of
         from autocrea.workspace.views.caseload import filtered_caseload, sort_key
 
-        if getattr(user, "role", "") not in PARTNER_ROLES or not getattr(user, "partner_id", None):
+        if not may_view_caseload(user):
             return None
         form = CaseloadFilterForm(filters or None, user=user, coaches=coaches_of(user.partner_id))
         criteria = form.criteria()

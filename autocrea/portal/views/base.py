@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from autocrea.accounts.access import jobseekers_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import jobseekers_for, may_use_the_portal, trajectories_for
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways.models import Trajectory
 
@@ -25,7 +24,7 @@ def jobseeker_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        if getattr(user, "role", "") != Role.JOBSEEKER or not user.is_active:
+        if not may_use_the_portal(user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

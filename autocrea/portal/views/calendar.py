@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
-from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import may_use_the_portal, trajectories_for
 from autocrea.coaching.models import SessionAttendance
 from autocrea.notifications.services import ics
 from autocrea.pathways.models import InformationAttendance
@@ -27,7 +26,7 @@ def ics_response(content: bytes, filename: str) -> HttpResponse:
 def _person_ics(request: HttpRequest, attendance: InformationAttendance | SessionAttendance | None) -> HttpResponse:
     if attendance is None or attendance.session is None:
         raise Http404
-    if getattr(request.user, "role", "") != Role.JOBSEEKER:
+    if not may_use_the_portal(request.user):
         raise PermissionDenied
     session = attendance.session
     content = ics.person_ics(jobseeker=attendance.trajectory.jobseeker, session=session, method=ics.PUBLISH)

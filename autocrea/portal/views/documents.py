@@ -8,8 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from autocrea.accounts.access import get_trajectory_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import get_trajectory_for, may_use_the_portal, trajectories_for
 from autocrea.lib.pdf import pdf_response
 from autocrea.pathways import attestations
 from autocrea.portal.views.base import jobseeker_required, my_jobseeker
@@ -43,7 +42,7 @@ def attestation(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("portal:login"))
     trajectory = get_trajectory_for(request.user, pk)
-    if getattr(request.user, "role", "") != Role.JOBSEEKER:
+    if not may_use_the_portal(request.user):
         raise PermissionDenied
     kind = request.GET.get("kind", attestations.PARTICIPATION)
     try:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import has_jobseeker_account
 from autocrea.partners.models import Partner
 from autocrea.portal import services
 from autocrea.portal.forms import AccessibilityReportForm
@@ -19,7 +19,7 @@ def root(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("public:home")
-    if getattr(user, "role", "") == Role.JOBSEEKER:
+    if has_jobseeker_account(user):
         return redirect("portal:pathway")
     return redirect("workspace:home")
 

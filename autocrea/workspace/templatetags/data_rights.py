@@ -10,9 +10,9 @@ from typing import Any
 
 from django import template
 
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import may_answer_correction_requests, may_export_personal_data
 from autocrea.pathways.models import Trajectory
-from autocrea.portal.corrections import ANSWER_ROLES, correction_requests_for
+from autocrea.portal.corrections import correction_requests_for
 
 register = template.Library()
 
@@ -22,13 +22,12 @@ def trajectory_data_rights(context: template.Context, trajectory: Trajectory) ->
     """Render the data-rights box, or nothing for a user who may not act on the person's requests."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
-    role = getattr(user, "role", "")
-    if role not in ANSWER_ROLES:
+    if not may_answer_correction_requests(user):
         return {"show": False}
     requests = correction_requests_for(user).filter(jobseeker_id=trajectory.jobseeker_id).order_by("-created_at")
     return {
         "show": True,
         "trajectory": trajectory,
         "requests": list(requests[:10]),
-        "can_export": role == Role.COUNSELLOR,
+        "can_export": may_export_personal_data(user),
     }

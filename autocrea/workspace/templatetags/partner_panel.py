@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from autocrea.accounts.access import can_see_coaching_notes
+from autocrea.accounts.access import may_see_coaching_records
 from autocrea.lib.identifiers import format_enterprise_number
 from autocrea.pathways.models import Trajectory
 from autocrea.workspace.views.partner import partner_panel_context
@@ -20,9 +20,9 @@ def partner_panel(context: template.Context, trajectory: Trajectory) -> dict[str
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     # Checked here too, so that a page including the panel by mistake still never shows the notes.
-    if not can_see_coaching_notes(user, trajectory):
+    if not may_see_coaching_records(user, trajectory):
         return {"show": False}
-    return {"show": True, **partner_panel_context(trajectory)}
+    return {"show": True, **partner_panel_context(trajectory, user=user)}
 
 
 @register.filter

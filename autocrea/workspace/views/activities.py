@@ -18,7 +18,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import (
+    may_edit_activity_catalogue,
+    may_read_activity_catalogues,
+    may_read_every_activity_catalogue,
+)
 from autocrea.partners import activities as catalogue
 from autocrea.partners.models import ActivityStep, Partner, PartnerActivity
 from autocrea.pathways.steps import PathwayError
@@ -44,10 +48,10 @@ def _grouped(activities: list[PartnerActivity]) -> list[dict[str, Any]]:
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
     """The catalogue: the user's partner's, or every partner's for a programme manager (read-only)."""
-    if not catalogue.can_read_catalogues(request.user):
+    if not may_read_activity_catalogues(request.user):
         raise PermissionDenied
     rows = list(catalogue.with_uses(catalogue.activities_for(request.user)).order_by("partner__name_fr", "position"))
-    if request.user.role == Role.PROGRAMME_MANAGER:
+    if may_read_every_activity_catalogue(request.user):
         partners = list(Partner.objects.filter(active=True).order_by("name_fr"))
     else:
         partners = [request.user.partner]
@@ -59,8 +63,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         section["count"] = sum(len(group["activities"]) for group in section["groups"])
     context = {
         "sections": sections,
-        "can_edit": catalogue.can_edit_catalogue(request.user),
-        "all_partners": request.user.role == Role.PROGRAMME_MANAGER,
+        "can_edit": may_edit_activity_catalogue(request.user),
+        "all_partners": may_read_every_activity_catalogue(request.user),
     }
     return render(request, "workspace/activities/list.html", context)
 
@@ -68,7 +72,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_add(request: HttpRequest) -> HttpResponse:
-    if not catalogue.can_edit_catalogue(request.user):
+    if not may_edit_activity_catalogue(request.user):
         raise PermissionDenied
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +138,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def activities_delivered(request: HttpRequest) -> HttpResponse:
     """Per backbone step, the sessions delivered under each kind of activity in a period (partner managers)."""
-    if not catalogue.can_edit_catalogue(request.user):
+    if not may_edit_activity_catalogue(request.user):
         raise PermissionDenied
     bound = bool(request.GET.get("start") or request.GET.get("end"))
     form = PeriodForm(request.GET if bound else None)

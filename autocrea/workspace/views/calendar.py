@@ -13,8 +13,12 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.access import (
+    may_download_partner_session_ics,
+    may_run_information_sessions,
+    partner_sessions_in_calendar_scope,
+    trajectories_for,
+)
 from autocrea.coaching.models import CoachingSession
 from autocrea.notifications.services import ics
 from autocrea.pathways.models import InformationSession
@@ -23,7 +27,7 @@ from autocrea.portal.views.calendar import ics_response
 
 @login_required
 def information_session_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    if getattr(request.user, "role", "") != Role.COUNSELLOR:
+    if not may_run_information_sessions(request.user):
         raise PermissionDenied
     session = get_object_or_404(InformationSession, pk=pk)
     return ics_response(ics.staff_ics(user=request.user, session=session), ics.filename_for(session))
@@ -34,12 +38,12 @@ def coaching_session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     # In scope: a session of a person the user may see, or any session of the user's own partner.
     scope = Q(attendances__trajectory__in=trajectories_for(user))
-    if getattr(user, "role", "") in PARTNER_ROLES and getattr(user, "partner_id", None):
+    if partner_sessions_in_calendar_scope(user):
         scope |= Q(partner_id=user.partner_id)  # type: ignore[union-attr]
     session = CoachingSession.objects.filter(scope, pk=pk).select_related("partner").distinct().first()
     if session is None:
         raise Http404
-    if getattr(user, "role", "") not in PARTNER_ROLES:
+    if not may_download_partner_session_ics(user):
         raise PermissionDenied
     if session.partner_id != request.user.partner_id:  # type: ignore[union-attr]
         raise Http404  # a session of the person's former partner

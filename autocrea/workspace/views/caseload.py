@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import PARTNER_ROLES
+from autocrea.accounts.access import may_view_caseload, trajectories_for
 from autocrea.coaching.models import Action, ActionStatus
 from autocrea.pathways.caseload import assign_coach
 from autocrea.pathways.steps import PathwayError
@@ -36,7 +35,7 @@ DUE_WITHIN_DAYS = 7
 
 
 def _require_partner_staff(user: Any) -> None:
-    if getattr(user, "role", "") not in PARTNER_ROLES or not getattr(user, "partner_id", None):
+    if not may_view_caseload(user):
         raise PermissionDenied
 
 

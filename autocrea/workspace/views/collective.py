@@ -22,8 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import PARTNER_ROLES
+from autocrea.accounts.access import may_manage_collective_sessions, trajectories_for
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance, SessionKind
 from autocrea.pathways.models import Trajectory
@@ -43,18 +42,14 @@ PAST_LIMIT = 30
 UPCOMING_LIMIT = 100
 
 
-def _is_partner_staff(user: Any) -> bool:
-    return getattr(user, "role", "") in PARTNER_ROLES and bool(getattr(user, "partner_id", None))
-
-
 def _require_partner_staff(user: Any) -> None:
-    if not _is_partner_staff(user):
+    if not may_manage_collective_sessions(user):
         raise PermissionDenied
 
 
 def get_collective_session_for(user: Any, pk: int) -> CoachingSession:
     """Return a collective session of `user`'s partner, or raise Http404 (for everyone else too)."""
-    if not _is_partner_staff(user):
+    if not may_manage_collective_sessions(user):
         raise Http404
     session = (
         CoachingSession.objects.filter(pk=pk, kind=SessionKind.COLLECTIVE, partner_id=user.partner_id)
@@ -241,7 +236,7 @@ def _submit(
 @require_http_methods(["GET", "POST"])
 def collective_registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel one person's registration to a collective session to come (the register page's button posts here)."""
-    if not _is_partner_staff(request.user):
+    if not may_manage_collective_sessions(request.user):
         raise Http404
     attendance = (
         SessionAttendance.objects.filter(
@@ -278,7 +273,7 @@ def collective_registration_cancel(request: HttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def collective_series_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the topic, place, places and start time of the sessions of a series still to come."""
-    if not _is_partner_staff(request.user):
+    if not may_manage_collective_sessions(request.user):
         raise Http404
     series = CollectiveSeries.objects.filter(pk=pk, partner_id=request.user.partner_id).first()
     if series is None:

@@ -10,17 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from autocrea.accounts.access import get_trajectory_for
+from autocrea.accounts.access import get_trajectory_for, may_print_attestations
 from autocrea.lib.pdf import pdf_response
 from autocrea.pathways import attestations
-from autocrea.workspace.views.funnel import CASE_ROLES
 
 
 @login_required
 def attestation(request: HttpRequest, pk: int) -> HttpResponse:
     """Return one attestation of the trajectory as a PDF (?kind=participation or follow-up)."""
     trajectory = get_trajectory_for(request.user, pk)
-    if getattr(request.user, "role", "") not in CASE_ROLES:
+    if not may_print_attestations(request.user):
         raise PermissionDenied
     kind = request.GET.get("kind", attestations.PARTICIPATION)
     try:

@@ -20,8 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import can, can_see_coaching_notes, get_trajectory_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import (
+    can,
+    coaching_records_for,
+    get_trajectory_for,
+    may_run_information_sessions,
+    may_see_coaching_records,
+    may_see_national_number,
+    may_work_on_files,
+    trajectories_for,
+)
 from autocrea.jobseekers.eligibility import evaluate as evaluate_eligibility
 from autocrea.jobseekers.services import register_jobseeker
 from autocrea.lib.identifiers import search_key
@@ -43,9 +51,6 @@ from autocrea.workspace.listnav import list_nav_query, list_neighbours
 from autocrea.workspace.views.base import trajectory_action
 
 PAGE_SIZE = 25
-# Roles that work on individual files in the workspace; everyone else (job seekers, programme
-# managers, administrators, users without a role) gets 403 here whatever the object.
-CASE_ROLES = {Role.COUNSELLOR, Role.COACH, Role.PARTNER_MANAGER}
 
 STEP_TAG_COLOURS = {
     Step.INTEREST: "grey",
@@ -61,7 +66,8 @@ STEP_TAG_COLOURS = {
 
 
 def _require_case_staff(user: Any) -> None:
-    if getattr(user, "role", "") not in CASE_ROLES:
+    # Job seekers, programme managers, administrators and users without a role get 403 whatever the object.
+    if not may_work_on_files(user):
         raise PermissionDenied
 
 
@@ -160,11 +166,13 @@ def _timeline(user: Any, trajectory: Trajectory, partner_view: bool) -> list[dic
         add(follow_up.answered_on or follow_up.due_on, 2, "follow_up", follow_up)
     if partner_view:
         # Coaching records stay with the partner that wrote them, even after a re-orientation.
-        for diagnostic in trajectory.diagnostics.filter(partner_id=user.partner_id).prefetch_related("barriers"):
+        diagnostics = coaching_records_for(user, trajectory, trajectory.diagnostics.all(), partner_field="partner_id")
+        for diagnostic in diagnostics.prefetch_related("barriers"):
             add(diagnostic.done_on, 2, "diagnostic", diagnostic)
-        for seat in trajectory.session_attendances.filter(session__partner_id=user.partner_id).select_related(
-            "session__activity"
-        ):
+        seats = coaching_records_for(
+            user, trajectory, trajectory.session_attendances.all(), partner_field="session__partner_id"
+        )
+        for seat in seats.select_related("session__activity"):
             add(timezone.localdate(seat.session.starts_at), 2, "session", seat)
         for milestone in trajectory.milestones.all():
             add(milestone.reached_on, 2, "milestone", milestone)
@@ -181,13 +189,13 @@ def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = get_trajectory_for(request.user, pk)
     _require_case_staff(request.user)
     audit.record(user=request.user, action="read:trajectory", obj=trajectory)
-    partner_view = can_see_coaching_notes(request.user, trajectory)
+    partner_view = may_see_coaching_records(request.user, trajectory)
     actions = available_actions(request.user, trajectory)
     context = {
         "trajectory": trajectory,
         "person": trajectory.jobseeker,
         "age": trajectory.jobseeker.age_on(timezone.localdate()),
-        "show_national_number": request.user.role == Role.COUNSELLOR,
+        "show_national_number": may_see_national_number(request.user),
         "colour": STEP_TAG_COLOURS[trajectory.current_step],
         "backbone": _backbone(trajectory),
         "primary_actions": [a for a in actions if not a["secondary"]],
@@ -393,7 +401,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def info_sessions(request: HttpRequest) -> HttpResponse:
     """List the information sessions and plan a new one (counsellors only)."""
-    if getattr(request.user, "role", "") != Role.COUNSELLOR:
+    if not may_run_information_sessions(request.user):
         raise PermissionDenied
     form = InformationSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

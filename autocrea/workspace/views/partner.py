@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
+from autocrea.accounts.access import can, coaching_records_for, get_trajectory_for, trajectories_for
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import SKILLS, Action, CoachingSession, SessionAttendance, SessionKind, SkillAssessment
 from autocrea.pathways import services as pathways
@@ -384,13 +384,13 @@ def _signed(number: int) -> str:
     return f"+{number}" if number > 0 else (f"−{-number}" if number < 0 else "0")
 
 
-def partner_panel_context(trajectory: Trajectory) -> dict[str, Any]:
-    """Return what the partner panel shows, in a fixed number of queries whatever the amount of data.
+def partner_panel_context(trajectory: Trajectory, *, user: Any) -> dict[str, Any]:
+    """Return what the partner panel shows `user`, in a fixed number of queries whatever the amount of data.
 
-    Diagnostics and sessions carry coaching notes: only those of the trajectory's current partner are shown.
+    Diagnostics and sessions carry coaching notes: accounts.access.coaching_records_for says which are shown.
     """
     diagnostic = (
-        trajectory.diagnostics.filter(partner_id=trajectory.partner_id)
+        coaching_records_for(user, trajectory, trajectory.diagnostics.all(), partner_field="partner_id")
         .prefetch_related("barriers")
         .order_by("-done_on", "-id")
         .first()
@@ -415,19 +415,16 @@ def partner_panel_context(trajectory: Trajectory) -> dict[str, Any]:
     goals = trajectory.goals.prefetch_related(
         Prefetch("actions", queryset=Action.objects.select_related("activity").order_by("due_on", "id"))
     )
+    seats = coaching_records_for(
+        user, trajectory, SessionAttendance.objects.filter(trajectory=trajectory), partner_field="session__partner_id"
+    )
     attendances = (
-        SessionAttendance.objects.filter(
-            trajectory=trajectory, session__partner_id=trajectory.partner_id, session__kind=SessionKind.INDIVIDUAL
-        )
+        seats.filter(session__kind=SessionKind.INDIVIDUAL)
         .select_related("session__activity")
         .order_by("-session__starts_at")
     )
     collective = (
-        SessionAttendance.objects.filter(
-            trajectory=trajectory, session__partner_id=trajectory.partner_id, session__kind=SessionKind.COLLECTIVE
-        )
-        .select_related("session")
-        .order_by("-session__starts_at")
+        seats.filter(session__kind=SessionKind.COLLECTIVE).select_related("session").order_by("-session__starts_at")
     )
     return {
         "trajectory": trajectory,

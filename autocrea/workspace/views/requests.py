@@ -19,13 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts.access import get_trajectory_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import (
+    get_trajectory_for,
+    may_answer_correction_requests,
+    may_export_personal_data,
+    may_oversee_correction_requests,
+    trajectories_for,
+)
 from autocrea.lib.pdf import pdf_response
 from autocrea.pathways.models import Trajectory
 from autocrea.portal import mydata
 from autocrea.portal.corrections import (
-    ANSWER_ROLES,
     CorrectionError,
     correction_request_answer,
     correction_request_create,
@@ -46,13 +50,12 @@ LIST_LIMIT = 200
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     """List correction requests, open ones first and oldest first (the task list)."""
-    role = getattr(request.user, "role", "")
     show_all = request.GET.get("show") == "all"
-    if role == Role.PROGRAMME_MANAGER:
+    if may_oversee_correction_requests(request.user):
         # Oversight only: are requests answered in time? No name, no text (trust.md: pseudonymised rows).
         rows = CorrectionRequest.objects.all()
         pseudonymised = True
-    elif role in ANSWER_ROLES:
+    elif may_answer_correction_requests(request.user):
         rows = correction_requests_for(request.user).select_related("jobseeker")
         pseudonymised = False
     else:
@@ -89,7 +92,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one request with the person's file, and answer it: corrected, or not (with the reason)."""
     correction = get_correction_request_for(request.user, pk)
-    if getattr(request.user, "role", "") not in ANSWER_ROLES:
+    if not may_answer_correction_requests(request.user):
         raise PermissionDenied
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and correction.status == CorrectionStatus.OPEN and form.is_valid():
@@ -128,7 +131,7 @@ def get_trajectory_for_person(request: HttpRequest, jobseeker_id: int) -> Trajec
 def request_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a correction request received at the counter, by phone or by post (on the person's behalf)."""
     trajectory = get_trajectory_for(request.user, pk)
-    if getattr(request.user, "role", "") not in ANSWER_ROLES:
+    if not may_answer_correction_requests(request.user):
         raise PermissionDenied
     form = OnBehalfForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +161,7 @@ def data_export(request: HttpRequest, pk: int) -> HttpResponse:
     contact language and audited like the person's own download.
     """
     trajectory = get_trajectory_for(request.user, pk)
-    if getattr(request.user, "role", "") != Role.COUNSELLOR:
+    if not may_export_personal_data(request.user):
         raise PermissionDenied
     if request.method != "GET":
         # Scope and role first, so that a forbidden POST answers 404/403 like every other URL.

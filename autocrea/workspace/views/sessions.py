@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.accounts.access import can, get_trajectory_for, may_run_information_sessions, trajectories_for
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
@@ -44,7 +43,7 @@ BOOKING_PAGE_LIMIT = 30
 
 
 def _require_counsellor(user: Any) -> None:
-    if getattr(user, "role", "") != Role.COUNSELLOR:
+    if not may_run_information_sessions(user):
         raise PermissionDenied
 
 

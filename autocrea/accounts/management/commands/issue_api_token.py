@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from autocrea.accounts.access import may_hold_api_token
 from autocrea.accounts.models import User
 from autocrea.accounts.tokens import issue_token
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {options['user']!r}.")
         if not user.is_active:
             raise CommandError(f"The user {user.username!r} is inactive: an inactive user's token is refused.")
-        if not user.role:
+        if not may_hold_api_token(user):
             raise CommandError(f"The user {user.username!r} has no role: the API would show them nothing.")
         token = issue_token(user=user, label=options["label"][:100])
         # The token goes alone on stdout so that scripts can capture it; the warning goes to stderr.
