@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.roles import PARTNER_ROLES, Role
+from autocrea.backbone.transitions import roles_for
 
 if TYPE_CHECKING:
     from autocrea.jobseekers.models import JobseekerQuerySet
@@ -82,29 +83,33 @@ def can_see_coaching_notes(user: Any, trajectory: Trajectory) -> bool:
     )
 
 
-# Which roles may perform each pathway action (partner staff only on their own partner's trajectories).
-ACTION_ROLES: dict[str, set[str]] = {
-    "express_interest": {Role.COUNSELLOR, Role.JOBSEEKER},
-    "record_information": {Role.COUNSELLOR},
-    "record_decision": {Role.COUNSELLOR, Role.JOBSEEKER},
-    "orient": {Role.COUNSELLOR, Role.JOBSEEKER},
-    "answer_orientation": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_diagnostic": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_coaching": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_exit": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_follow_up": {Role.COACH, Role.PARTNER_MANAGER, Role.COUNSELLOR},
-    "reorient": {Role.COACH, Role.PARTNER_MANAGER, Role.COUNSELLOR},
-    "stop": {Role.COUNSELLOR},
-    "reopen": {Role.COUNSELLOR, Role.COACH, Role.PARTNER_MANAGER},
-    "justify_eligibility": {Role.COUNSELLOR},
-    "merge_jobseekers": {Role.COUNSELLOR},
+# Who may record coaching work and the two counsellor-only corrections of a person's file: not steps of the
+# backbone, so not rows of its transition table.
+OTHER_ACTION_ROLES: dict[str, frozenset[str]] = {
+    "record_coaching": frozenset({Role.COACH, Role.PARTNER_MANAGER}),
+    "justify_eligibility": frozenset({Role.COUNSELLOR}),
+    "merge_jobseekers": frozenset({Role.COUNSELLOR}),
 }
 
 
+def action_roles(action: str) -> frozenset[str]:
+    """Return the roles that may perform `action`.
+
+    A backbone action or service: the union of its rows' roles in the transition table
+    (backbone/transitions.py); anything else: OTHER_ACTION_ROLES.
+    """
+    return OTHER_ACTION_ROLES.get(action) or roles_for(action)
+
+
 def can(user: Any, action: str, trajectory: Trajectory | None = None) -> bool:
-    """Return whether `user` may perform `action` (on `trajectory`, when given)."""
+    """Return whether `user` may perform `action` (on `trajectory`, when given).
+
+    The role comes from the transition table; the scope stays here: partner staff act only on their own
+    partner's trajectories, a job seeker only on their own. The step is the service's check (a refusal
+    with its reason, not a missing permission).
+    """
     role = _role(user)
-    if role not in ACTION_ROLES.get(action, set()):
+    if role not in action_roles(action):
         return False
     if trajectory is None:
         return True

@@ -17,7 +17,8 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.accounts.models import Role, User
+from autocrea.accounts.models import User
+from autocrea.backbone.roles import Role
 
 
 def mail_language(email: str, user: Any = None) -> str:

@@ -25,7 +25,7 @@ from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import STAFF_ROLES
+from autocrea.backbone.roles import STAFF_ROLES
 
 SIGNED_IN_AT = "autocrea_signed_in_at"
 # Pages a staff member without an authenticator may still reach: setting one up, and leaving.

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.errors import PathwayError, StaleVersionError
+from autocrea.backbone.roles import PARTNER_ROLES, Role
 from autocrea.partners.models import ActivityKind, ActivityStep, PartnerActivity
-from autocrea.pathways.steps import PathwayError
 
 # The catalogue's editable fields, in the order of the form.
 FIELDS = ("name_fr", "name_nl", "name_en", "code", "step", "kind", "description", "position", "active")
@@ -135,7 +135,7 @@ def update_activity(*, activity: PartnerActivity, by: Any, values: dict[str, Any
     if fresh is None:
         raise PathwayError(_("This activity is not one of your organisation's."))
     if fresh.version != version:
-        raise PathwayError(
+        raise StaleVersionError(
             _("Someone else changed this activity while you were working on it. Reload the page and try again.")
         )
     _check_values(values)

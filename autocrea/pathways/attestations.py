@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from autocrea.accounts import audit
+from autocrea.backbone.steps import BACKBONE, Step
 from autocrea.lib.pdf import render_pdf
 from autocrea.pathways.models import (
     STEP_DATE_FIELDS,
@@ -29,7 +30,6 @@ from autocrea.pathways.models import (
     FollowUpStatus,
     Trajectory,
 )
-from autocrea.pathways.steps import BACKBONE, Step
 
 PARTICIPATION = "participation"
 FOLLOW_UP = "follow-up"

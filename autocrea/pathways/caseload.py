@@ -10,9 +10,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.roles import PARTNER_ROLES, Role
+from autocrea.backbone.steps import CLOSED_STEPS
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import CLOSED_STEPS, PathwayError
 
 
 @transaction.atomic

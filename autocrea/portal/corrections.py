@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import jobseekers_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.roles import PARTNER_ROLES, Role
+from autocrea.backbone.steps import Channel
 from autocrea.jobseekers.models import Jobseeker
-from autocrea.pathways.steps import Channel, PathwayError
 from autocrea.portal.models import CorrectionRequest, CorrectionStatus
 
 # Staff who receive correction requests as a task, and may record one on a person's behalf.

@@ -20,7 +20,7 @@ from django.utils import translation
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import export_scope_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.roles import PARTNER_ROLES, Role
 from autocrea.lib.pdf import pdf_response, render_pdf
 from autocrea.partners.models import Partner
 from autocrea.reporting import disclosure, kpis, survival

@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from autocrea.accounts.models import Role
+from autocrea.backbone.roles import Role
 from autocrea.partners import programme
 from autocrea.partners.models import Programme
 from autocrea.reporting import kpis_summary

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.roles import PARTNER_ROLES, Role
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
 from autocrea.reporting import kpis, survival

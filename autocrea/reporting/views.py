@@ -27,11 +27,11 @@ from django.utils.translation import gettext_lazy
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import export_scope_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.roles import PARTNER_ROLES, Role
+from autocrea.backbone.steps import Step
 from autocrea.jobseekers.models import ContactLanguage, Gender
 from autocrea.lib import exports
 from autocrea.partners.models import Partner
-from autocrea.pathways.steps import Step
 from autocrea.reference.models import BarrierCode, Commune, EducationLevel
 from autocrea.reporting import disclosure, kpis, survival
 

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.accounts.models import Role, User
-from autocrea.pathways.steps import CLOSED_STEPS, Step
+from autocrea.accounts.models import User
+from autocrea.backbone.roles import Role
+from autocrea.backbone.steps import CLOSED_STEPS, Step
 
 DEFAULT_STALLED_WEEKS = 6
 

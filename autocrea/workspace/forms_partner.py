@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from autocrea.backbone.steps import Channel
 from autocrea.coaching.models import (
     SKILLS,
     ActionOwner,
@@ -35,7 +36,6 @@ from autocrea.lib.forms import GovukForm
 from autocrea.lib.identifiers import clean_enterprise_number
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import AnswerSource, FollowUpSituation, OrientationStatus, Trajectory
-from autocrea.pathways.steps import Channel
 from autocrea.reference.models import BarrierCode, ExitKind
 from autocrea.workspace.activity_field import ACTION_ACTIVITY_HINT, SESSION_ACTIVITY_HINT, add_activity_field
 

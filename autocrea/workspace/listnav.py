@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import PARTNER_ROLES
+from autocrea.backbone.roles import PARTNER_ROLES
 
 LISTS = ("caseload", "trajectories")
 # The cursor of a page of the list says nothing about the order: it is left out.

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from autocrea.accounts.access import jobseekers_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.backbone.roles import Role
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways.models import Trajectory
 

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.backbone.roles import Role
 from autocrea.coaching.models import SessionAttendance
 from autocrea.notifications.services import ics
 from autocrea.pathways.models import InformationAttendance

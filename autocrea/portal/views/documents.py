@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from autocrea.accounts.access import get_trajectory_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.backbone.roles import Role
 from autocrea.lib.pdf import pdf_response
 from autocrea.pathways import attestations
 from autocrea.portal.views.base import jobseeker_required, my_jobseeker

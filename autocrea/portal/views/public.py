@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from autocrea.accounts.models import Role
+from autocrea.backbone.roles import Role
 from autocrea.partners.models import Partner
 from autocrea.portal import services
 from autocrea.portal.forms import AccessibilityReportForm

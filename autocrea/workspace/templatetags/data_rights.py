@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from autocrea.accounts.models import Role
+from autocrea.backbone.roles import Role
 from autocrea.pathways.models import Trajectory
 from autocrea.portal.corrections import ANSWER_ROLES, correction_requests_for
 

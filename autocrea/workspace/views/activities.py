@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts.models import Role
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.roles import Role
 from autocrea.partners import activities as catalogue
 from autocrea.partners.models import ActivityStep, Partner, PartnerActivity
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_activities import ActivityForm, PeriodForm
 
 

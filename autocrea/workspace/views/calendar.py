@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.roles import PARTNER_ROLES, Role
 from autocrea.coaching.models import CoachingSession
 from autocrea.notifications.services import ics
 from autocrea.pathways.models import InformationSession

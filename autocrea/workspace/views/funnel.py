@@ -21,14 +21,15 @@ from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can, can_see_coaching_notes, get_trajectory_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.roles import Role
+from autocrea.backbone.steps import BACKBONE, Step
 from autocrea.jobseekers.eligibility import evaluate as evaluate_eligibility
 from autocrea.jobseekers.services import register_jobseeker
 from autocrea.lib.identifiers import search_key
 from autocrea.notifications.models import Notification, NotificationStatus
 from autocrea.pathways import services
 from autocrea.pathways.models import STEP_DATE_FIELDS, InformationSession, Trajectory
-from autocrea.pathways.steps import BACKBONE, PathwayError, Step
 from autocrea.workspace.actions import available_actions
 from autocrea.workspace.forms import (
     DecisionForm,

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from autocrea.accounts.access import trajectories_for
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.backbone.roles import PARTNER_ROLES, Role
+from autocrea.backbone.steps import Step
 from autocrea.partners.activities import delivered_counts
 from autocrea.pathways.followups import due_count
-from autocrea.pathways.steps import Step
 
 
 @login_required

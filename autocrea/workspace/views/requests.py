@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from autocrea.accounts.access import get_trajectory_for, trajectories_for
-from autocrea.accounts.models import Role
+from autocrea.backbone.roles import Role
 from autocrea.lib.pdf import pdf_response
 from autocrea.pathways.models import Trajectory
 from autocrea.portal import mydata

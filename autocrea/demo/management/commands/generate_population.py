@@ -240,7 +240,9 @@ TRAJECTORIES = Table(
     ),
     with_id=True,
 )
-STEPS = Table(StepLog, ("trajectory_id", "from_step", "to_step", "on", "at", "channel", "reason", "partner_id"), False)
+STEPS = Table(
+    StepLog, ("trajectory_id", "from_step", "to_step", "on", "at", "channel", "reason", "partner_id", "action"), False
+)
 DECISIONS = Table(Decision, ("trajectory_id", "go_ahead", "reason", "decided_on"), False)
 ORIENTATIONS = Table(
     Orientation,
@@ -270,7 +272,7 @@ class Pathway:
     exit_kind: str | None = None
     version: int = 1
     last_activity: datetime.date | None = None
-    steps: list[tuple[Any, ...]] = field(default_factory=list)  # (from, to, on, channel, reason, partner_id)
+    steps: list[tuple[Any, ...]] = field(default_factory=list)  # (from, to, on, channel, reason, partner_id, action)
     decisions: list[tuple[Any, ...]] = field(default_factory=list)  # (go_ahead, reason, decided_on)
     orientations: list[list[Any]] = field(default_factory=list)  # [partner, chosen, on, status, answered, reason]
     interview_on: datetime.date | None = None
@@ -371,15 +373,18 @@ class Simulator:
         p.sector = _pick(rng, self.sectors)
         p.dates = dict.fromkeys(DATE_FIELD.values())
         p.dates["interest_on"] = interest_on
-        p.steps.append(("", "interest", interest_on, p.intake_channel, "", None))
+        p.steps.append(("", "interest", interest_on, p.intake_channel, "", None, "express_interest"))
         p.last_activity = interest_on
         day = interest_on
         days = datetime.timedelta
 
-        def move(target: str, on: datetime.date, channel: str, reason: str = "", partner: Any = ...) -> None:
+        def move(
+            action: str, target: str, on: datetime.date, channel: str, reason: str = "", partner: Any = ...
+        ) -> None:
+            # `action`: the transition table's action (backbone/transitions.py) the services would log.
             if partner is not ...:
                 p.partner_id = partner
-            p.steps.append((p.step, target, on, channel, reason, p.partner_id))
+            p.steps.append((p.step, target, on, channel, reason, p.partner_id, action))
             if not (target == "diagnostic" and p.dates["guided_on"] is not None):
                 p.dates[DATE_FIELD[target]] = on
             p.step = target
@@ -390,7 +395,7 @@ class Simulator:
             for o in p.orientations:
                 if o[3] in {"pending", "waitlisted"}:
                     o[3], o[4] = "ended", on
-            move("stopped", on, rng.choice(("phone", "counter")), rng.choice(STOP_REASONS), partner=None)
+            move("stop", "stopped", on, rng.choice(("phone", "counter")), rng.choice(STOP_REASONS), partner=None)
 
         # Interest → information (or a recorded skip straight to the decision, or a stop).
         r = rng.random()
@@ -404,7 +409,7 @@ class Simulator:
             if on > today:
                 return p
             p.interview_on = on
-            move("information", on, rng.choice(("counter", "counter", "phone", "web")))
+            move("record_information", "information", on, rng.choice(("counter", "counter", "phone", "web")))
             day = on
         # → decision.
         on = day + days(rng.randint(2, 21))
@@ -417,10 +422,13 @@ class Simulator:
         if r < 0.28:
             reason = rng.choice(NOT_GO_REASONS)
             p.decisions.append((False, reason, on))
-            move("stopped", on, rng.choice(("counter", "web", "phone")), self._not_go_labels[reason], partner=None)
+            channel = rng.choice(("counter", "web", "phone"))
+            move("not_go_ahead", "stopped", on, channel, self._not_go_labels[reason], partner=None)
             return p
         p.decisions.append((True, "go", on))
-        move("decision", on, rng.choice(("counter", "web", "phone")), SKIP_REASON if p.step == "interest" else "")
+        skipped = p.step == "interest"
+        channel = rng.choice(("counter", "web", "phone"))
+        move("skip_information" if skipped else "go_ahead", "decision", on, channel, SKIP_REASON if skipped else "")
         day = on
         # → orientation: the person's choice of partner.
         on = day + days(rng.randint(1, 14))
@@ -432,7 +440,7 @@ class Simulator:
         women = p.person[5] == "female"
         partner = _pick(rng, self.partners_women if women else self.partners_men)
         p.orientations.append([partner, rng.random() < 0.95, on, "pending", None, ""])
-        move("orientation", on, rng.choice(("counter", "web")), partner=partner)
+        move("choose_partner", "orientation", on, rng.choice(("counter", "web")), partner=partner)
         day = on
         # The partner answers: accepted, waitlisted, declined (the person chooses again) — or the person stops.
         declined_once = False
@@ -448,14 +456,16 @@ class Simulator:
             if r < 0.11 and not declined_once:
                 declined_once = True
                 current[3], current[4], current[5] = "declined", on, DECLINE_REASON
-                move("orientation", on, "partner", DECLINE_REASON, partner=None)
+                move("decline", "orientation", on, "partner", DECLINE_REASON, partner=None)
                 on = on + days(rng.randint(2, 14))
                 if on > today:
                     return p
                 others = [pid for pid in self.partner_ids.values() if pid != current[0]]
                 partner = rng.choice(others)
                 p.orientations.append([partner, True, on, "pending", None, ""])
-                move("orientation", on, rng.choice(("counter", "web")), REORIENT_REASON, partner=partner)
+                move(
+                    "choose_again", "orientation", on, rng.choice(("counter", "web")), REORIENT_REASON, partner=partner
+                )
                 day = on
                 continue
             if r < 0.20 and current[3] == "pending":
@@ -465,7 +475,7 @@ class Simulator:
                 day = on + days(rng.randint(14, 80))
                 continue
             current[3], current[4] = "accepted", on
-            move("diagnostic", on, "partner")
+            move("accept", "diagnostic", on, "partner")
             day = on
             break
         # Guided from here: diagnostic → accompaniment → exit (the kind is independent of the duration).
@@ -474,7 +484,7 @@ class Simulator:
         if on > today:
             return p
         if rng.random() >= 0.04:  # a few leave during the diagnostic already
-            move("accompaniment", on, "partner")
+            move("record_diagnostic", "accompaniment", on, "partner")
             r = rng.random()
             months = rng.uniform(1, 6) if r < 0.25 else (rng.uniform(6, 18) if r < 0.75 else rng.uniform(18, 24))
             on = on + days(int(months * 30.4))
@@ -483,7 +493,7 @@ class Simulator:
         bce = names.enterprise_number(rng) if kind in self.needs_bce else ""
         p.exit_kind = kind
         p.exit = (p.partner_id, kind, on, bce)
-        move("exit", on, "partner")
+        move("record_exit", "exit", on, "partner")
         # The +6-month follow-up: due, then answered or recorded as a non-response.
         due = on + days(FOLLOW_UP_DELAY_DAYS)
         answered_on = due + days(rng.randint(0, 45))
@@ -506,7 +516,8 @@ class Simulator:
             )
         else:
             p.follow_up = (due, "no_response", answered_on, "", None, "")
-        move("follow_up", answered_on, "partner")
+        answered = p.follow_up[1] == "answered"
+        move("record_follow_up" if answered else "record_no_response", "follow_up", answered_on, "partner")
         return p
 
 
@@ -552,7 +563,7 @@ def write_batch(writer: Writer, simulator: Simulator, indexes: Iterable[int]) ->
                     moment(d["interest_on"]),  # type: ignore[arg-type]
                 )
             )
-            steps.extend((tid, s[0], s[1], s[2], moment(s[2]), s[3], s[4], s[5]) for s in p.steps)
+            steps.extend((tid, s[0], s[1], s[2], moment(s[2]), s[3], s[4], s[5], s[6]) for s in p.steps)
             decisions.extend((tid, *decision) for decision in p.decisions)
             orientations.extend((tid, *o) for o in p.orientations)
             if p.interview_on is not None:

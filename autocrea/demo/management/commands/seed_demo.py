@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from autocrea.accounts.models import User
+from autocrea.backbone.steps import Channel
 from autocrea.coaching import services as coaching
 from autocrea.demo import names
 from autocrea.demo.activities import ensure_activities
@@ -32,7 +33,6 @@ from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.partners.models import Partner, PartnerActivity
 from autocrea.pathways import followups, services
 from autocrea.pathways.models import FollowUp, InformationAttendance, InformationSession, Trajectory
-from autocrea.pathways.steps import Channel
 from autocrea.reference.models import BarrierCode, ExitKind
 from autocrea.reporting import summaries
 
