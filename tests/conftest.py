@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from autocrea.accounts.models import Role, User
+from autocrea.accounts.models import User
+from autocrea.backbone.roles import Role
 from autocrea.demo.personas import ensure_accounts, ensure_partners
 
 PASSWORD = "correct-horse-battery-staple"

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from autocrea.backbone.steps import Channel, Step
 from autocrea.coaching import services as coaching
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.partners.models import Partner
 from autocrea.pathways import services
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import Channel, Step
 from autocrea.reference.models import ExitKind
 
 _counter = itertools.count(1)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from autocrea.accounts import access
 from autocrea.accounts.context import decisions
+from autocrea.backbone.steps import Channel
 from autocrea.coaching import services as coaching
 from autocrea.pathways import services as pathways
-from autocrea.pathways.steps import Channel
 from tests.factories import SKILLS, make_trajectory
 
 COUNSELLOR = "demo-counsellor"

@@ -19,12 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from autocrea.accounts.models import AuditEvent
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import Action, CoachingSession, CollectiveSeries, SessionAttendance
 from autocrea.demo.activities import CATALOGUE, ensure_activities
 from autocrea.partners import activities as catalogue
 from autocrea.partners.models import PartnerActivity
-from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_trajectory
 
 pytestmark = pytest.mark.django_db

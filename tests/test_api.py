@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from autocrea.accounts.models import ApiToken
 from autocrea.accounts.tokens import issue_token, user_for_token
+from autocrea.backbone.steps import Step
 from autocrea.pathways.models import StepLog, Trajectory
-from autocrea.pathways.steps import Step
 from tests.factories import make_trajectory
 
 pytestmark = pytest.mark.django_db

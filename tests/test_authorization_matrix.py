@@ -16,8 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from autocrea.accounts.tokens import issue_token
+from autocrea.backbone.steps import Step
 from autocrea.pathways.models import StepLog
-from autocrea.pathways.steps import Step
 from tests.factories import make_jobseeker, make_trajectory
 
 ROLES = [

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from autocrea.accounts.models import AuditEvent, Role, User
+from autocrea.accounts.models import AuditEvent, User
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.roles import Role
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import Action, Goal
 from autocrea.pathways.caseload import assign_coach
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import PathwayError, Step
 from autocrea.workspace.views import caseload as caseload_view
 from tests.factories import make_trajectory
 

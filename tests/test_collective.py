@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from autocrea.accounts.models import AuditEvent, User
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_trajectory
 
 pytestmark = pytest.mark.django_db

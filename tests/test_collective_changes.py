@@ -20,13 +20,14 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
 from autocrea.accounts.models import AuditEvent, User
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
 from autocrea.lib import registers
 from autocrea.notifications.models import Notification, NotificationKind
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationSession
-from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel, Step
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways import services
 from autocrea.pathways.models import Orientation, StepLog, Trajectory
-from autocrea.pathways.steps import Channel, PathwayError, Step
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

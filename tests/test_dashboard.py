@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from autocrea.pathways.steps import Step
+from autocrea.backbone.steps import Step
 from autocrea.reporting import kpis
 from autocrea.reporting.views import fmt
 from tests.factories import make_trajectory

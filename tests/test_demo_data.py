@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from stdnum.be import ssn
 
 from autocrea.accounts.models import User
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import Action, CoachingSession, Milestone
 from autocrea.demo.management.commands.seed_demo import demo_password
 from autocrea.demo.personas import PARTNERS, demo_usernames
@@ -23,7 +24,6 @@ from autocrea.pathways.models import (
     StepLog,
     Trajectory,
 )
-from autocrea.pathways.steps import Step
 
 pytestmark = pytest.mark.django_db
 

@@ -18,11 +18,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from autocrea.accounts.models import AuditEvent
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.lib import pdf
 from autocrea.pathways import services
 from autocrea.pathways.models import FollowUpSituation
-from autocrea.pathways.steps import Step
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis
 from autocrea.reporting.views import fmt

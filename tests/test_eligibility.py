@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from autocrea.accounts.models import AuditEvent
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.jobseekers.eligibility import evaluate, months_between
 from autocrea.jobseekers.models import EligibilityRule, Jobseeker
 from autocrea.jobseekers.services import justify_eligibility
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_jobseeker, make_trajectory
 
 

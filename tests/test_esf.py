@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from autocrea.accounts.tokens import issue_token
+from autocrea.backbone.steps import Step
 from autocrea.pathways import services
-from autocrea.pathways.steps import Step
 from autocrea.reporting import esf, kpis
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from autocrea.backbone.steps import Step
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import Step
 from autocrea.reporting import export
 from autocrea.reporting.export import CSV_HEADER, age_band, unemployment_band
 from tests.factories import make_jobseeker, make_trajectory

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from autocrea.accounts.models import AuditEvent, User
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.pathways import followups
 from autocrea.pathways.followups import View, reminder_due
 from autocrea.pathways.models import FollowUp, FollowUpAttempt, StepLog, Trajectory
-from autocrea.pathways.steps import PathwayError, Step
 from autocrea.workspace.views import followups as followup_views
 from tests.factories import make_jobseeker, make_trajectory
 

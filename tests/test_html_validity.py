@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from autocrea.pathways.steps import Step
+from autocrea.backbone.steps import Step
 from tests.test_portal import ANSWERS, future_session, jobseeker_with_trajectory, url
 
 ROOT = Path(__file__).resolve().parent.parent

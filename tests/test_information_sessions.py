@@ -16,9 +16,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from autocrea.accounts.models import User
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationAttendance, InformationSession, StepLog, Trajectory
-from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db

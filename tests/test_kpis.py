@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from scipy.stats import binomtest
 
+from autocrea.backbone.steps import Channel, Step
 from autocrea.pathways import services
-from autocrea.pathways.steps import Channel, Step
 from autocrea.reporting import kpis, survival
 from autocrea.reporting.survival import Event
 from tests.factories import make_jobseeker, make_trajectory

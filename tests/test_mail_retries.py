@@ -19,11 +19,11 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession
 from autocrea.notifications.models import Notification, NotificationStatus
 from autocrea.notifications.services import mail as notification_mail
-from autocrea.pathways.steps import Step
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from autocrea.accounts.models import AuditEvent
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.jobseekers import merge as merge_module
 from autocrea.jobseekers.merge import merge_jobseekers
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.jobseekers.services import find_duplicates
 from autocrea.pathways.models import StepLog, Trajectory
-from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_jobseeker, make_trajectory
 
 

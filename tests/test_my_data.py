@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from autocrea.accounts.models import AuditEvent
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import Action, CoachingSession, Diagnostic, Goal, SessionAttendance
 from autocrea.jobseekers.models import LanguageSkill
 from autocrea.pathways.models import InformationAttendance, InformationSession
-from autocrea.pathways.steps import Step
 from autocrea.portal.corrections import CorrectionError, correction_request_answer
 from autocrea.portal.models import CorrectionRequest, CorrectionStatus
 from tests.factories import make_jobseeker, make_trajectory

@@ -22,13 +22,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, SessionAttendance
 from autocrea.notifications.models import Notification, NotificationKind, NotificationStatus
 from autocrea.notifications.services import ics
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationAttendance, InformationSession
-from autocrea.pathways.steps import Step
 from autocrea.portal import services as portal
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel, Step
 from autocrea.pathways import services
 from autocrea.pathways.models import Exit, StepLog, Trajectory
-from autocrea.pathways.services import PathwayError
-from autocrea.pathways.steps import Channel, Step
 from autocrea.reference.models import ExitKind
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -14,9 +14,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from autocrea.accounts.models import AuditEvent, User
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, SessionAttendance
-from autocrea.pathways.steps import PathwayError, Step
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db

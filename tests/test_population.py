@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from autocrea.backbone.steps import GUIDED_STEPS, Step
+from autocrea.backbone.transitions import BY_NAME
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways.models import (
     STEP_DATE_FIELDS,
@@ -20,7 +22,6 @@ from autocrea.pathways.models import (
     StepLog,
     Trajectory,
 )
-from autocrea.pathways.steps import GUIDED_STEPS, Step, find_transition
 from autocrea.reporting.export import iter_rows
 
 pytestmark = pytest.mark.django_db
@@ -54,20 +55,21 @@ def test_population_is_deterministic_chained_and_calibrated():
     # Every step log is complete and chained, allowed by the backbone, in date order, never in the future.
     trajectories = {t.pk: t for t in Trajectory.objects.all()}
     rows = StepLog.objects.order_by("trajectory_id", "id").values_list(
-        "trajectory_id", "from_step", "to_step", "on", "reason", "partner_id"
+        "trajectory_id", "from_step", "to_step", "on", "reason", "partner_id", "action"
     )
     seen = set()
     for tid, group in groupby(rows, key=lambda r: r[0]):
         steps = list(group)
         t = trajectories[tid]
         seen.add(tid)
-        assert steps[0][1:3] == ("", Step.INTEREST)
+        assert steps[0][1:3] == ("", Step.INTEREST) and steps[0][6] == "express_interest"
         assert steps[0][3] == t.interest_on
         for previous, row in pairwise(steps):
             assert row[1] == previous[2]
-            transition = find_transition(row[1], row[2])
-            assert transition is not None, row
-            assert not transition.needs_reason or row[4]
+            # Each row names an action of the transition table that takes this edge.
+            action = BY_NAME[row[6]]
+            assert row[1] in action.sources and row[2] in action.targets, row
+            assert not action.needs_reason or row[4]
             assert previous[3] <= row[3] <= today
         assert steps[-1][2] == t.current_step
         assert steps[-1][5] == t.partner_id

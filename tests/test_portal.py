@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from autocrea.accounts.models import Role, User
+from autocrea.accounts.models import User
+from autocrea.backbone.roles import Role
+from autocrea.backbone.steps import Channel, Step
 from autocrea.coaching.models import Action, ActionOwner, ActionStatus, Goal
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import InformationAttendance, InformationSession, Orientation, StepLog, Trajectory
-from autocrea.pathways.steps import Channel, Step
 from autocrea.portal.models import AccessibilityReport
 from tests.factories import make_jobseeker
 

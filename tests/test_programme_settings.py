@@ -21,9 +21,9 @@ from django.utils import translation
 
 from autocrea.accounts.models import AuditEvent
 from autocrea.accounts.tokens import issue_token
+from autocrea.backbone.steps import Step
 from autocrea.partners import programme
 from autocrea.partners.models import Partner, Programme
-from autocrea.pathways.steps import Step
 from autocrea.reporting import kpis
 from autocrea.reporting.views import fmt
 from tests.factories import make_trajectory

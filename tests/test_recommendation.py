@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from autocrea.backbone.steps import Channel, Step
 from autocrea.jobseekers.models import LanguageSkill
 from autocrea.partners.recommendation import Recommendation, recommend_partners
 from autocrea.pathways import services
 from autocrea.pathways.models import Orientation, Trajectory
-from autocrea.pathways.steps import Channel, Step
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db

@@ -22,11 +22,11 @@ from stdnum.be import ssn
 from autocrea import urls as project_urls
 from autocrea.accounts.models import User
 from autocrea.accounts.tokens import issue_token
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel, Step
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways import services
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.services import PathwayError
-from autocrea.pathways.steps import Channel, Step
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 

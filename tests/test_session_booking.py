@@ -13,9 +13,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from autocrea.accounts.models import AuditEvent, User
+from autocrea.backbone.steps import Step
 from autocrea.notifications.models import Notification
 from autocrea.pathways.models import InformationAttendance, InformationSession
-from autocrea.pathways.steps import Step
 from autocrea.portal import services as portal_services
 from tests.factories import make_jobseeker, make_trajectory
 

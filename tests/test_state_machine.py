@@ -6,6 +6,9 @@ by random actors (the counsellor, a coach of the trajectory's partner, a coach o
 the person), with random dates, versions and reasons. After every call the invariants of the
 backbone must hold, and a refused call (PathwayError) must have changed nothing at all.
 Each example runs inside a savepoint that is rolled back, so examples do not see each other.
+
+The model is the transition table itself (backbone/transitions.py): which services fit which step,
+who may call them, and which step-log rows are legal all come from it, never restated here.
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from autocrea.accounts.access import ACTION_ROLES
-from autocrea.accounts.models import AuditEvent, Role
+from autocrea.accounts.models import AuditEvent
+from autocrea.backbone.errors import PathwayError, TransitionError
+from autocrea.backbone.roles import Role
+from autocrea.backbone.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, Step
+from autocrea.backbone.transitions import ACTIONS, BY_NAME, NEW, SERVICES, check_action, roles_for, steps_for
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import Diagnostic, SkillAssessment
 from autocrea.pathways import services
@@ -39,34 +45,22 @@ from autocrea.pathways.models import (
     StepLog,
     Trajectory,
 )
-from autocrea.pathways.steps import (
-    GUIDED_STEPS,
-    TRANSITIONS,
-    PathwayError,
-    Step,
-    TransitionError,
-    check_transition,
-    find_transition,
-)
 from autocrea.reference.models import ExitKind
 from tests.factories import SKILLS, make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db
 
-# The services and the steps where each one makes sense (None: the person has no trajectory yet).
-FITS: dict[str, set[str | None]] = {
-    "express_interest": {None, Step.STOPPED, Step.EXIT, Step.FOLLOW_UP},
-    "record_information": {Step.INTEREST},
-    "record_decision": {Step.INTEREST, Step.INFORMATION, Step.DECISION},
-    "orient": {Step.DECISION, Step.ORIENTATION},
-    "answer_orientation": {Step.ORIENTATION},
-    "record_diagnostic": {Step.DIAGNOSTIC},
-    "record_exit": {Step.DIAGNOSTIC, Step.ACCOMPANIMENT},
-    "record_follow_up": {Step.EXIT},
-    "stop": {Step.INTEREST, Step.INFORMATION, Step.DECISION, Step.ORIENTATION},
-    "reopen": {Step.STOPPED, Step.EXIT},
-    "reorient": {Step.DIAGNOSTIC, Step.ACCOMPANIMENT},
-}
+
+def _fits(service: str) -> set[str | None]:
+    # NEW (before a trajectory exists) is a person with no trajectory yet, or whose last one is closed.
+    steps: set[str | None] = set(steps_for(service))
+    if NEW in steps:
+        steps = (steps - {NEW}) | {None} | set(CLOSED_STEPS)
+    return steps
+
+
+# Each service of the transition table and the steps where it makes sense (None: no trajectory yet).
+FITS: dict[str, set[str | None]] = {service: _fits(service) for service in SERVICES}
 PARTNER_SLUGS = ("credal", "microstart", "refresh")
 MODELS = (
     Trajectory,
@@ -110,7 +104,8 @@ def _state(jobseeker_id: int) -> dict[str, Any]:
             f"SELECT {', '.join(COLUMNS)} FROM {t} WHERE jobseeker_id = %s ORDER BY id", [jobseeker_id]
         ),
         "log": _rows(
-            f"SELECT trajectory_id, from_step, to_step FROM {log} WHERE trajectory_id IN ({mine}) ORDER BY id",
+            f"SELECT trajectory_id, from_step, to_step, action, reason FROM {log} "
+            f"WHERE trajectory_id IN ({mine}) ORDER BY id",
             [jobseeker_id],
         ),
         "orientations": _rows(
@@ -143,6 +138,7 @@ class Backbone(RuleBasedStateMachine):
         self.calls = 0
         self.refusals = 0
         self.last_state: dict[str, Any] | None = None
+        self.logged_before: Counter[str] | None = None
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
@@ -220,9 +216,10 @@ class Backbone(RuleBasedStateMachine):
             assert _state(self.jobseeker.pk) == before, f"a refused {action} changed data"
             return
         # Accepted: the actor's role may do this, and partner staff only on their own partner's file.
-        assert by.role in ACTION_ROLES[action], f"{action} accepted from a {by.role}"
+        assert by.role in roles_for(action), f"{action} accepted from a {by.role}"
         assert actor_name != "other_coach", f"{action} accepted from a coach of another partner"
         self.ctx["stats"]["accepted"][action] += 1
+        self.logged_before = Counter(row[3] for row in before["log"])
         if trajectory is not None and action != "express_interest":
             after = Trajectory.objects.get(pk=trajectory.pk).version
             assert after > trajectory.version, f"an accepted {action} did not bump the version"
@@ -240,7 +237,7 @@ class Backbone(RuleBasedStateMachine):
         )
         actor_name = data.draw(actors)
         if actor_name == "allowed":
-            actor_name = "counsellor" if Role.COUNSELLOR in ACTION_ROLES[action] else "right_coach"
+            actor_name = "counsellor" if Role.COUNSELLOR in roles_for(action) else "right_coach"
         by = self.actor(actor_name, trajectory)
         offset = data.draw(day_offsets)
         if action == "express_interest":
@@ -303,16 +300,24 @@ class Backbone(RuleBasedStateMachine):
     @invariant()
     def the_backbone_holds(self) -> None:
         state = self.last_state = _state(self.jobseeker.pk)
+        if self.logged_before is not None:  # an accepted call: the actions it logged
+            self.ctx["stats"]["logged"].update(Counter(row[3] for row in state["log"]) - self.logged_before)
+            self.logged_before = None
         trajectories = [dict(zip(COLUMNS, row, strict=True)) for row in state["trajectories"]]
         closed = {Step.EXIT, Step.FOLLOW_UP, Step.STOPPED}
         assert sum(1 for t in trajectories if t["current_step"] not in closed) <= 1, "two open trajectories"
         for t in trajectories:
             pk, step, partner = t["id"], t["current_step"], t["partner_id"]
-            log = [(src, dst) for tid, src, dst in state["log"] if tid == pk]
-            assert log[0] == ("", Step.INTEREST), log
-            for (_, previous_to), (from_step, to_step) in pairwise(log):
+            rows = [row[1:] for row in state["log"] if row[0] == pk]
+            log = [(src, dst) for src, dst, _name, _reason in rows]
+            assert rows[0][:3] == (NEW, Step.INTEREST, "express_interest"), rows[0]
+            for from_step, to_step, name, reason in rows:
+                # Every row names an action of the table that takes this edge, with a reason when it needs one.
+                action = BY_NAME[name]
+                assert from_step in action.sources and to_step in action.targets, f"{name}: {from_step}->{to_step}"
+                assert reason.strip() or not action.needs_reason, f"{name} logged without a reason"
+            for (_, previous_to), (from_step, _to) in pairwise(log):
                 assert from_step == previous_to, f"broken chain {log}"
-                assert find_transition(from_step, to_step) is not None, f"illegal {from_step}->{to_step}"
             assert step == log[-1][1], (step, log)
             assert t["version"] >= len(log), "every step change bumps the version"
 
@@ -352,7 +357,14 @@ def test_random_service_calls_never_break_the_backbone(cast, partners):
         "coaches": {slug: cast[f"demo-coach-{slug}"] for slug in PARTNER_SLUGS},
         "partners": partners,
         "exit_kinds": {k.code: k for k in ExitKind.objects.all()},
-        "stats": {"calls": 0, "refusals": 0, "examples": 0, "accepted": Counter(), "messages": Counter()},
+        "stats": {
+            "calls": 0,
+            "refusals": 0,
+            "examples": 0,
+            "accepted": Counter(),
+            "logged": Counter(),
+            "messages": Counter(),
+        },
     }
     assert cast["demo-jobseeker"].role == Role.JOBSEEKER
     Backbone.ctx = ctx
@@ -374,37 +386,57 @@ def test_random_service_calls_never_break_the_backbone(cast, partners):
     # The random walks reached every service with an accepted call, not only refusals.
     print(f"state machine: {stats['examples']} examples, {stats['calls']} calls, {stats['refusals']} refused")
     print(f"accepted: {dict(stats['accepted'])}")
+    print(f"logged: {dict(stats['logged'])}")
     for message, n in sorted(stats["messages"].items()):
         print(n, message)
     assert set(stats["accepted"]) >= BACKBONE_ACTIONS, stats["accepted"]
 
 
 ALL_STEPS = [s.value for s in Step]
-# The pathway actions this machine drives; the others in ACTION_ROLES (coaching records, eligibility
-# justification, merging people) are not backbone transitions and have their own tests.
-BACKBONE_ACTIONS = {
-    "express_interest", "record_information", "record_decision", "orient", "answer_orientation",
-    "record_diagnostic", "record_exit", "record_follow_up", "reorient", "stop", "reopen",
-}  # fmt: skip
-assert set(ACTION_ROLES) >= BACKBONE_ACTIONS
+# The pathway services this machine drives: every service of the transition table. The other permissions
+# (coaching records, eligibility justification, merging people) are not backbone transitions.
+BACKBONE_ACTIONS = set(SERVICES)
 
 
-@pytest.mark.parametrize("source", ALL_STEPS)
-def test_every_transition_outside_the_table_is_refused(source):
-    allowed = {t.target for t in TRANSITIONS if t.source == source}
-    for target in ALL_STEPS:
-        if target in allowed:
-            continue
-        with pytest.raises(TransitionError):
-            check_transition(source, target, "a reason does not make an illegal transition legal")
-
-
-@pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: f"{t.source}->{t.target}")
-def test_a_transition_that_skips_or_undoes_a_step_needs_a_reason(transition):
-    if transition.needs_reason:
-        for blank in ("", "   "):
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
+def test_an_action_is_refused_outside_its_steps_and_targets(action):
+    for source in [NEW, *ALL_STEPS]:
+        if source not in action.sources:
             with pytest.raises(TransitionError):
-                check_transition(transition.source, transition.target, blank)
-    else:
-        assert check_transition(transition.source, transition.target, "") == transition
-    assert check_transition(transition.source, transition.target, "A reason") == transition
+                check_action(action.name, source, reason="a reason does not make an illegal action legal")
+            continue
+        for target in ALL_STEPS:
+            if target in action.targets:
+                assert check_action(action.name, source, reason="A reason", target=target) == action
+            else:
+                with pytest.raises(TransitionError):
+                    check_action(action.name, source, reason="A reason", target=target)
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
+def test_an_action_is_refused_to_roles_and_channels_outside_its_row(action):
+    source = min(action.sources)
+    for role in Role.values:
+        if role in action.roles:
+            assert check_action(action.name, source, role=role, reason="A reason") == action
+        else:
+            with pytest.raises(TransitionError):
+                check_action(action.name, source, role=role, reason="A reason")
+    for channel in [*Channel.values, "bogus"]:
+        if channel in action.channels:
+            assert check_action(action.name, source, channel=channel, reason="A reason") == action
+        else:
+            with pytest.raises(TransitionError):
+                check_action(action.name, source, channel=channel, reason="A reason")
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
+def test_an_action_that_skips_or_undoes_a_step_needs_a_reason(action):
+    for source in action.sources:
+        if action.needs_reason:
+            for blank in ("", "   "):
+                with pytest.raises(TransitionError):
+                    check_action(action.name, source, reason=blank)
+        else:
+            assert check_action(action.name, source) == action
+        assert check_action(action.name, source, reason="A reason") == action

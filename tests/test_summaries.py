@@ -24,9 +24,10 @@ from django.conf import settings
 from django.core.management import call_command
 
 from autocrea.accounts.access import export_scope_for
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel, Step
 from autocrea.pathways import services
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import Channel, PathwayError, Step
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis, kpis_summary, summaries, survival
 from autocrea.reporting.models import SummaryCount

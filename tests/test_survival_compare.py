@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from autocrea.backbone.steps import Step
 from autocrea.pathways import services
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import Step
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis, survival
 from autocrea.reporting.survival_compare import HORIZONS, compare_rows, suppress_compare

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from autocrea.backbone.errors import PathwayError, TransitionError
+from autocrea.backbone.steps import Step
+from autocrea.backbone.transitions import check_action
 from autocrea.coaching.models import Diagnostic
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import mask_national_number
 from autocrea.pathways.models import InformationSession, Orientation, StepLog, Trajectory
-from autocrea.pathways.steps import PathwayError, Step, TransitionError, check_transition
 from autocrea.workspace.views import funnel
 from tests.factories import make_jobseeker, make_trajectory
 
@@ -233,7 +235,7 @@ def test_an_out_of_order_transition_shows_the_service_message(client, counsellor
     )
     assert response.status_code == 200
     with translation.override(lang), pytest.raises(TransitionError) as err:
-        check_transition(Step.INTEREST, Step.ORIENTATION, "")
+        check_action("choose_partner", Step.INTEREST)
     assert escape(err.value.message) in response.content.decode()
     trajectory.refresh_from_db()
     assert trajectory.current_step == Step.INTEREST and trajectory.partner_id is None

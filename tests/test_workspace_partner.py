@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import Action, CoachingSession, Diagnostic, Milestone, SkillAssessment, ViabilityTest
 from autocrea.pathways.models import Exit, FollowUp, Orientation, StepLog, Trajectory
-from autocrea.pathways.steps import Step
 from tests.factories import SKILLS, make_trajectory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from autocrea.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role, User
+from autocrea.accounts.models import User
+from autocrea.backbone.roles import PARTNER_ROLES, STAFF_ROLES, Role
+from autocrea.backbone.transitions import actions_from, roles_for
 
 if TYPE_CHECKING:
     from autocrea.jobseekers.models import JobseekerQuerySet
@@ -32,6 +34,21 @@ def _role(user: Any) -> str:
 def _declared_role(user: Any) -> str:
     """The role as stored, for decisions that do not gate a request (e-mail language, printed wording)."""
     return str(getattr(user, "role", "") or "")
+
+
+def acting_role(user: Any) -> str:
+    """Return the role `user` acts in, as the transition table's rows name roles (backbone/transitions.py)."""
+    return _declared_role(user)
+
+
+def jobseeker_actions_from(step: str) -> list[Any]:
+    """Return the transition table's actions a job seeker may take from `step` (the portal's offers)."""
+    return list(actions_from(step, Role.JOBSEEKER))
+
+
+def only_partner_staff_take(actions: Any) -> bool:
+    """Return whether only partner staff take every one of `actions` (the partner works on the step)."""
+    return all(action.roles <= PARTNER_ROLES for action in actions)
 
 
 def _partner_staff(user: Any) -> bool:
@@ -122,29 +139,33 @@ def coaching_records_for(user: Any, trajectory: Trajectory, rows: QuerySet[_M], 
 # ---------------------------------------------------------------- pathway actions
 
 
-# Which roles may perform each pathway action (partner staff only on their own partner's trajectories).
-ACTION_ROLES: dict[str, set[str]] = {
-    "express_interest": {Role.COUNSELLOR, Role.JOBSEEKER},
-    "record_information": {Role.COUNSELLOR},
-    "record_decision": {Role.COUNSELLOR, Role.JOBSEEKER},
-    "orient": {Role.COUNSELLOR, Role.JOBSEEKER},
-    "answer_orientation": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_diagnostic": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_coaching": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_exit": {Role.COACH, Role.PARTNER_MANAGER},
-    "record_follow_up": {Role.COACH, Role.PARTNER_MANAGER, Role.COUNSELLOR},
-    "reorient": {Role.COACH, Role.PARTNER_MANAGER, Role.COUNSELLOR},
-    "stop": {Role.COUNSELLOR},
-    "reopen": {Role.COUNSELLOR, Role.COACH, Role.PARTNER_MANAGER},
-    "justify_eligibility": {Role.COUNSELLOR},
-    "merge_jobseekers": {Role.COUNSELLOR},
+# Who may record coaching work and the two counsellor-only corrections of a person's file: not steps of the
+# backbone, so not rows of its transition table.
+OTHER_ACTION_ROLES: dict[str, frozenset[str]] = {
+    "record_coaching": frozenset({Role.COACH, Role.PARTNER_MANAGER}),
+    "justify_eligibility": frozenset({Role.COUNSELLOR}),
+    "merge_jobseekers": frozenset({Role.COUNSELLOR}),
 }
 
 
+def action_roles(action: str) -> frozenset[str]:
+    """Return the roles that may perform `action`.
+
+    A backbone action or service: the union of its rows' roles in the transition table
+    (backbone/transitions.py); anything else: OTHER_ACTION_ROLES.
+    """
+    return OTHER_ACTION_ROLES.get(action) or roles_for(action)
+
+
 def can(user: Any, action: str, trajectory: Trajectory | None = None) -> bool:
-    """Return whether `user` may perform `action` (on `trajectory`, when given)."""
+    """Return whether `user` may perform `action` (on `trajectory`, when given).
+
+    The role comes from the transition table; the scope stays here: partner staff act only on their own
+    partner's trajectories, a job seeker only on their own. The step is the service's check (a refusal
+    with its reason, not a missing permission).
+    """
     role = _role(user)
-    if role not in ACTION_ROLES.get(action, set()):
+    if role not in action_roles(action):
         return False
     if trajectory is None:
         return True

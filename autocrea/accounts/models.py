@@ -7,21 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    """What a user does in the programme; access rules hang off this (accounts/access.py)."""
-
-    NONE = "", _("No role")
-    JOBSEEKER = "jobseeker", _("Job seeker")
-    COUNSELLOR = "counsellor", _("Actiris counsellor")
-    COACH = "coach", _("Partner coach")
-    PARTNER_MANAGER = "partner_manager", _("Partner manager")
-    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
-    ADMIN = "admin", _("Administrator")
-
-
-PARTNER_ROLES = {Role.COACH, Role.PARTNER_MANAGER}
-STAFF_ROLES = {Role.COUNSELLOR, Role.COACH, Role.PARTNER_MANAGER, Role.PROGRAMME_MANAGER, Role.ADMIN}
+from autocrea.backbone.roles import Role
 
 
 class User(AbstractUser):

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, ConfigDict
 
 from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
 from autocrea.accounts.tokens import user_for_token
+from autocrea.backbone.errors import PathwayError, StaleVersionError
 from autocrea.partners.models import Partner
 from autocrea.pathways import services
 from autocrea.pathways.models import (
@@ -30,7 +31,6 @@ from autocrea.pathways.models import (
     InformationSession,
     Trajectory,
 )
-from autocrea.pathways.steps import PathwayError
 from autocrea.reference.models import ExitKind
 
 # Database ids are 64-bit; a larger number would overflow the query instead of answering 404.
@@ -180,13 +180,12 @@ def _out(t: Trajectory) -> TrajectoryOut:
     )
 
 
-def _refused(trajectory: Trajectory, version: int, exc: PathwayError) -> Status[ErrorOut]:
+def _refused(exc: PathwayError) -> Status[ErrorOut]:
     """Return 409 when the refusal comes from a stale version, else 422, with the translated message."""
-    stale = not Trajectory.objects.filter(pk=trajectory.pk, version=version).exists()
-    return Status(409 if stale else 422, ErrorOut(detail=exc.message))
+    return Status(409 if isinstance(exc, StaleVersionError) else 422, ErrorOut(detail=exc.message))
 
 
-def _act(request: HttpRequest, trajectory_id: int, action: str, version: int, perform: Any) -> Any:
+def _act(request: HttpRequest, trajectory_id: int, action: str, perform: Any) -> Any:
     """Scope, check the role, run one service call and map its refusal to 409/422."""
     trajectory = get_trajectory_for(request.user, trajectory_id)
     if not can(request.user, action, trajectory):
@@ -194,7 +193,7 @@ def _act(request: HttpRequest, trajectory_id: int, action: str, version: int, pe
     try:
         return Status(200, _out(perform(trajectory)))
     except PathwayError as exc:
-        return _refused(trajectory, version, exc)
+        return _refused(exc)
 
 
 def _refuse(message: str) -> PathwayError:
@@ -255,7 +254,7 @@ def record_information(request: HttpRequest, trajectory_id: TrajectoryId, data: 
             trajectory=t, by=request.user, channel=data.channel, on=data.on, session=session, version=data.version
         )
 
-    return _act(request, trajectory_id, "record_information", data.version, perform)
+    return _act(request, trajectory_id, "record_information", perform)
 
 
 @api.post("/trajectories/{trajectory_id}/decision", response={200: TrajectoryOut, **ERRORS})
@@ -275,7 +274,7 @@ def record_decision(request: HttpRequest, trajectory_id: TrajectoryId, data: Dec
             version=data.version,
         )
 
-    return _act(request, trajectory_id, "record_decision", data.version, perform)
+    return _act(request, trajectory_id, "record_decision", perform)
 
 
 @api.post("/trajectories/{trajectory_id}/orientation", response={200: TrajectoryOut, **ERRORS})
@@ -297,7 +296,7 @@ def orient(request: HttpRequest, trajectory_id: TrajectoryId, data: OrientationI
             version=data.version,
         )
 
-    return _act(request, trajectory_id, "orient", data.version, perform)
+    return _act(request, trajectory_id, "orient", perform)
 
 
 @api.post("/trajectories/{trajectory_id}/answer", response={200: TrajectoryOut, **ERRORS})
@@ -309,7 +308,7 @@ def answer_orientation(request: HttpRequest, trajectory_id: TrajectoryId, data: 
             trajectory=t, by=request.user, answer=data.answer, on=data.on, reason=data.reason, version=data.version
         )
 
-    return _act(request, trajectory_id, "answer_orientation", data.version, perform)
+    return _act(request, trajectory_id, "answer_orientation", perform)
 
 
 @api.post("/trajectories/{trajectory_id}/exit", response={200: TrajectoryOut, **ERRORS})
@@ -330,7 +329,7 @@ def record_exit(request: HttpRequest, trajectory_id: TrajectoryId, data: ExitIn)
             version=data.version,
         )
 
-    return _act(request, trajectory_id, "record_exit", data.version, perform)
+    return _act(request, trajectory_id, "record_exit", perform)
 
 
 @api.post("/trajectories/{trajectory_id}/follow-up", response={200: TrajectoryOut, **ERRORS})
@@ -349,7 +348,7 @@ def record_follow_up(request: HttpRequest, trajectory_id: TrajectoryId, data: Fo
             version=data.version,
         )
 
-    return _act(request, trajectory_id, "record_follow_up", data.version, perform)
+    return _act(request, trajectory_id, "record_follow_up", perform)
 
 
 KPI_FIRST_DAY = datetime.date(2000, 1, 1)

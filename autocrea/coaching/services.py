@@ -17,6 +17,9 @@ from django.utils.translation import ngettext
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import GUIDED_STEPS
+from autocrea.backbone.transitions import steps_for
 from autocrea.coaching.models import (
     SKILLS,
     Action,
@@ -38,8 +41,7 @@ from autocrea.notifications.services import notify
 from autocrea.partners.activities import check_activity
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.services import PathwayError, _ensure_can, _valid_enterprise_number
-from autocrea.pathways.steps import GUIDED_STEPS, Step
+from autocrea.pathways.services import _ensure_can, _valid_enterprise_number
 from autocrea.reference.models import BarrierCode
 from autocrea.reporting import summaries
 
@@ -78,7 +80,7 @@ def record_diagnostic(
 ) -> Diagnostic:
     """Record the diagnostic with its skills baseline, and start the accompaniment."""
     _ensure_can(by, "record_diagnostic", trajectory)
-    if trajectory.current_step != Step.DIAGNOSTIC:
+    if trajectory.current_step not in steps_for("record_diagnostic"):
         raise PathwayError(_("The diagnostic is recorded once the partner has accepted the person."))
     trajectory = pathways.start_accompaniment(trajectory=trajectory, by=by, on=on, version=version)
     diagnostic = Diagnostic.objects.create(
@@ -349,7 +351,7 @@ def recurrence_dates(
 
 
 def _ensure_partner_staff(by: Any) -> int:
-    """Refuse unless `by` is a coach or manager of a partner (accounts.access.ACTION_ROLES); return the partner id."""
+    """Refuse unless `by` is a coach or manager of a partner (accounts.access.OTHER_ACTION_ROLES); return the partner id."""
     if not can(by, "record_coaching") or not getattr(by, "partner_id", None):
         raise PathwayError(_("Only the staff of a partner can run its collective sessions."))
     return int(by.partner_id)

@@ -175,7 +175,9 @@ TRAJECTORIES = Table(
     ),
     with_id=True,
 )
-STEPS = Table(StepLog, ("trajectory_id", "from_step", "to_step", "on", "at", "channel", "reason", "partner_id"), False)
+STEPS = Table(
+    StepLog, ("trajectory_id", "from_step", "to_step", "on", "at", "channel", "reason", "partner_id", "action"), False
+)
 DECISIONS = Table(Decision, ("trajectory_id", "go_ahead", "reason", "decided_on"), False)
 ORIENTATIONS = Table(
     Orientation,
@@ -233,7 +235,7 @@ def write_batch(writer: Writer, simulator: Simulator, indexes: Iterable[int]) ->
                     moment(d["interest_on"]),  # type: ignore[arg-type]
                 )
             )
-            steps.extend((tid, s[0], s[1], s[2], moment(s[2]), s[3], s[4], s[5]) for s in p.steps)
+            steps.extend((tid, s[0], s[1], s[2], moment(s[2]), s[3], s[4], s[5], s[6]) for s in p.steps)
             decisions.extend((tid, *decision) for decision in p.decisions)
             orientations.extend((tid, *o) for o in p.orientations)
             if p.interview_on is not None:

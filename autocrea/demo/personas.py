@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from autocrea.accounts.models import Role, User
+from autocrea.accounts.models import User
+from autocrea.backbone.roles import Role
 from autocrea.partners.models import Partner
 from autocrea.reference.models import BusinessSector
 

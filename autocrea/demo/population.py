@@ -72,7 +72,7 @@ class Pathway:
     exit_kind: str | None = None
     version: int = 1
     last_activity: datetime.date | None = None
-    steps: list[tuple[Any, ...]] = field(default_factory=list)  # (from, to, on, channel, reason, partner_id)
+    steps: list[tuple[Any, ...]] = field(default_factory=list)  # (from, to, on, channel, reason, partner_id, action)
     decisions: list[tuple[Any, ...]] = field(default_factory=list)  # (go_ahead, reason, decided_on)
     orientations: list[list[Any]] = field(default_factory=list)  # [partner, chosen, on, status, answered, reason]
     interview_on: datetime.date | None = None
@@ -81,11 +81,14 @@ class Pathway:
     intake_channel: str = "web"
     sector: str = ""
 
-    def move(self, target: str, on: datetime.date, channel: str, reason: str = "", partner: Any = ...) -> None:
+    def move(
+        self, action: str, target: str, on: datetime.date, channel: str, reason: str = "", partner: Any = ...
+    ) -> None:
+        # `action`: the transition table's action (backbone/transitions.py) the services would log.
         """Take the step `target` on `on`, as the services do: step log, step date, version, last activity."""
         if partner is not ...:
             self.partner_id = partner
-        self.steps.append((self.step, target, on, channel, reason, self.partner_id))
+        self.steps.append((self.step, target, on, channel, reason, self.partner_id, action))
         if not (target == "diagnostic" and self.dates["guided_on"] is not None):
             self.dates[DATE_FIELD[target]] = on
         self.step = target
@@ -97,7 +100,7 @@ class Pathway:
         for o in self.orientations:
             if o[3] in {"pending", "waitlisted"}:
                 o[3], o[4] = "ended", on
-        self.move("stopped", on, rng.choice(("phone", "counter")), rng.choice(STOP_REASONS), partner=None)
+        self.move("stop", "stopped", on, rng.choice(("phone", "counter")), rng.choice(STOP_REASONS), partner=None)
 
 
 DATE_FIELD = {
@@ -201,7 +204,7 @@ class Simulator:
         p.sector = _pick(rng, self.sectors)
         p.dates = dict.fromkeys(DATE_FIELD.values())
         p.dates["interest_on"] = interest_on
-        p.steps.append(("", "interest", interest_on, p.intake_channel, "", None))
+        p.steps.append(("", "interest", interest_on, p.intake_channel, "", None, "express_interest"))
         p.last_activity = interest_on
         return p
 
@@ -218,7 +221,7 @@ class Simulator:
             if on > self.today:
                 return None
             p.interview_on = on
-            p.move("information", on, rng.choice(("counter", "counter", "phone", "web")))
+            p.move("record_information", "information", on, rng.choice(("counter", "counter", "phone", "web")))
             day = on
         return day
 
@@ -234,10 +237,13 @@ class Simulator:
         if r < 0.28:
             reason = rng.choice(NOT_GO_REASONS)
             p.decisions.append((False, reason, on))
-            p.move("stopped", on, rng.choice(("counter", "web", "phone")), self._not_go_labels[reason], partner=None)
+            channel = rng.choice(("counter", "web", "phone"))
+            p.move("not_go_ahead", "stopped", on, channel, self._not_go_labels[reason], partner=None)
             return None
         p.decisions.append((True, "go", on))
-        p.move("decision", on, rng.choice(("counter", "web", "phone")), SKIP_REASON if p.step == "interest" else "")
+        skipped = p.step == "interest"
+        channel = rng.choice(("counter", "web", "phone"))
+        p.move("skip_information" if skipped else "go_ahead", "decision", on, channel, SKIP_REASON if skipped else "")
         return on
 
     def orientation(self, rng: random.Random, p: Pathway, day: datetime.date) -> datetime.date | None:
@@ -251,7 +257,7 @@ class Simulator:
         women = p.person[5] == "female"
         partner = _pick(rng, self.partners_women if women else self.partners_men)
         p.orientations.append([partner, rng.random() < 0.95, on, "pending", None, ""])
-        p.move("orientation", on, rng.choice(("counter", "web")), partner=partner)
+        p.move("choose_partner", "orientation", on, rng.choice(("counter", "web")), partner=partner)
         return on
 
     def answer(self, rng: random.Random, p: Pathway, day: datetime.date) -> datetime.date | None:
@@ -280,21 +286,21 @@ class Simulator:
                 day = on + DAY * rng.randint(14, 80)
                 continue
             current[3], current[4] = "accepted", on
-            p.move("diagnostic", on, "partner")
+            p.move("accept", "diagnostic", on, "partner")
             return on
 
     def decline(self, rng: random.Random, p: Pathway, on: datetime.date) -> datetime.date | None:
         """The partner declines on `on`; the person chooses another partner a few days later (None: after today)."""
         current = p.orientations[-1]
         current[3], current[4], current[5] = "declined", on, DECLINE_REASON
-        p.move("orientation", on, "partner", DECLINE_REASON, partner=None)
+        p.move("decline", "orientation", on, "partner", DECLINE_REASON, partner=None)
         on = on + DAY * rng.randint(2, 14)
         if on > self.today:
             return None
         others = [pid for pid in self.partner_ids.values() if pid != current[0]]
         partner = rng.choice(others)
         p.orientations.append([partner, True, on, "pending", None, ""])
-        p.move("orientation", on, rng.choice(("counter", "web")), REORIENT_REASON, partner=partner)
+        p.move("choose_again", "orientation", on, rng.choice(("counter", "web")), REORIENT_REASON, partner=partner)
         return on
 
     def guided(self, rng: random.Random, p: Pathway, day: datetime.date) -> datetime.date | None:
@@ -304,7 +310,7 @@ class Simulator:
         if on > self.today:
             return None
         if rng.random() >= 0.04:  # a few leave during the diagnostic already
-            p.move("accompaniment", on, "partner")
+            p.move("record_diagnostic", "accompaniment", on, "partner")
             r = rng.random()
             months = rng.uniform(1, 6) if r < 0.25 else (rng.uniform(6, 18) if r < 0.75 else rng.uniform(18, 24))
             on = on + DAY * int(months * 30.4)
@@ -313,7 +319,7 @@ class Simulator:
         bce = names.enterprise_number(rng) if kind in self.needs_bce else ""
         p.exit_kind = kind
         p.exit = (p.partner_id, kind, on, bce)
-        p.move("exit", on, "partner")
+        p.move("record_exit", "exit", on, "partner")
         return on
 
     def follow_up(self, rng: random.Random, p: Pathway, exit_on: datetime.date) -> datetime.date | None:
@@ -339,5 +345,6 @@ class Simulator:
             )
         else:
             p.follow_up = (due, "no_response", answered_on, "", None, "")
-        p.move("follow_up", answered_on, "partner")
+        answered = p.follow_up[1] == "answered"
+        p.move("record_follow_up" if answered else "record_no_response", "follow_up", answered_on, "partner")
         return answered_on

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from autocrea.accounts.models import User
+from autocrea.backbone.steps import Channel
 from autocrea.coaching import services as coaching
 from autocrea.demo import names
 from autocrea.demo.personas import PARTNERS
@@ -24,7 +25,6 @@ from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.partners.models import Partner, PartnerActivity
 from autocrea.pathways import followups, services
 from autocrea.pathways.models import FollowUp, InformationAttendance, InformationSession, Trajectory
-from autocrea.pathways.steps import Channel
 from autocrea.reference.models import BarrierCode, ExitKind
 
 SEED = 20240101

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can, jobseekers_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import PathwayError
 from autocrea.reporting import summaries
 
 # The values a counsellor chooses between, field by field (the duplicate's or the kept record's).

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can
+from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.eligibility import evaluate
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import PathwayError
 from autocrea.reference.models import BusinessSector
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from autocrea.accounts import audit
-from autocrea.pathways.steps import PathwayError
+from autocrea.backbone.errors import PathwayError, StaleVersionError
 
 REGISTERED = "registered"
 PRESENT = "present"
@@ -31,8 +31,8 @@ SEAT_STATUSES = [REGISTERED, PRESENT, "absent"]
 REGISTER_STATUSES = [PRESENT, "absent", "excused"]
 
 
-def stale_session() -> PathwayError:
-    return PathwayError(
+def stale_session() -> StaleVersionError:
+    return StaleVersionError(
         _("Someone else changed this session while you were working on it. Reload the page and try again.")
     )
 

@@ -21,8 +21,8 @@ from autocrea.accounts.access import (
     may_read_activity_catalogues,
     may_read_every_activity_catalogue,
 )
+from autocrea.backbone.errors import PathwayError, StaleVersionError
 from autocrea.partners.models import ActivityKind, ActivityStep, PartnerActivity
-from autocrea.pathways.steps import PathwayError
 
 # The catalogue's editable fields, in the order of the form.
 FIELDS = ("name_fr", "name_nl", "name_en", "code", "step", "kind", "description", "position", "active")
@@ -121,7 +121,7 @@ def update_activity(*, activity: PartnerActivity, by: Any, values: dict[str, Any
     if fresh is None:
         raise PathwayError(_("This activity is not one of your organisation's."))
     if fresh.version != version:
-        raise PathwayError(
+        raise StaleVersionError(
             _("Someone else changed this activity while you were working on it. Reload the page and try again.")
         )
     _check_values(values)

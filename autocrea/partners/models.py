@@ -11,8 +11,8 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from autocrea.backbone.steps import Step
 from autocrea.lib.i18n import TranslatedName
-from autocrea.pathways.steps import Step
 
 
 class Language(models.TextChoices):
@@ -126,7 +126,7 @@ class Programme(models.Model):
 
 
 class ActivityStep(models.TextChoices):
-    """The backbone steps a partner's activity can serve: those run by the partner (pathways.steps.Step values)."""
+    """The backbone steps a partner's activity can serve: those run by the partner (backbone.steps.Step values)."""
 
     DIAGNOSTIC = Step.DIAGNOSTIC.value, Step.DIAGNOSTIC.label
     ACCOMPANIMENT = Step.ACCOMPANIMENT.value, Step.ACCOMPANIMENT.label

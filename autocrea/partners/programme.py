@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from autocrea.accounts import audit
 from autocrea.accounts.access import may_change_programme_settings
 from autocrea.accounts.models import AuditEvent
+from autocrea.backbone.errors import StaleVersionError
 from autocrea.partners.models import Partner, Programme
 
 AUDIT_PREFIX = "programme:"
@@ -30,11 +31,18 @@ EMPTY = "–"
 FIELDS = ("start", "end", "target_guided", "target_positive_rate", "target_job_creation_rate")
 
 
-class ProgrammeConflict(Exception):
-    """The settings were saved by someone else since the form was shown: nothing was written."""
+class ProgrammeConflict(StaleVersionError):
+    """The settings were saved by someone else since the form was shown: nothing was written.
+
+    `current` is what they saved: the settings page shows it beside the user's entries.
+    """
 
     def __init__(self, current: Programme) -> None:
-        super().__init__("stale programme version")
+        super().__init__(
+            _(
+                "Someone else changed the programme's settings while you were working on them. Reload the page and try again."
+            )
+        )
         self.current = current
 
 

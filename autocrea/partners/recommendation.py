@@ -31,10 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from autocrea.backbone.steps import Step
 from autocrea.jobseekers.models import Gender, LanguageLevel
 from autocrea.partners.models import Language, Partner
 from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
-from autocrea.pathways.steps import Step
 
 SECTOR_POINTS = 3
 FIRST_LANGUAGE_POINTS = 2

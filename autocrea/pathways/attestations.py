@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import prints_as_staff
+from autocrea.backbone.steps import BACKBONE, Step
 from autocrea.lib.pdf import render_pdf
 from autocrea.pathways.models import (
     STEP_DATE_FIELDS,
@@ -30,7 +31,6 @@ from autocrea.pathways.models import (
     FollowUpStatus,
     Trajectory,
 )
-from autocrea.pathways.steps import BACKBONE, Step
 
 PARTICIPATION = "participation"
 FOLLOW_UP = "follow-up"

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import may_assign_coaches, may_be_assigned_files
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import CLOSED_STEPS
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import CLOSED_STEPS, PathwayError
 
 
 @transaction.atomic

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can, trajectories_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.pathways import services
 from autocrea.pathways.models import ContactChannel, FollowUp, FollowUpAttempt, FollowUpStatus, Trajectory
-from autocrea.pathways.steps import PathwayError
 
 # A reminder is due when nobody tried to reach the person in the last 7 days (today included).
 REMINDER_AFTER_DAYS = 7

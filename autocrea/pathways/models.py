@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.pathways.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, Step
+from autocrea.backbone.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, Step
 
 STEP_DATE_FIELDS = {
     Step.INTEREST: "interest_on",
@@ -121,11 +121,15 @@ class Trajectory(models.Model):
 
 
 class StepLog(models.Model):
-    """One transition of a trajectory: append-only."""
+    """One step change of a trajectory, with the action that made it: append-only."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="steps")
     from_step = models.CharField(_("from"), max_length=20, choices=Step.choices, blank=True)
     to_step = models.CharField(_("to"), max_length=20, choices=Step.choices)
+    # The action of the transition table (backbone/transitions.py) that made this change: a partner's
+    # refusal and the person's new choice take the same edge but are different actions.
+    # The database default keeps bulk inserts that predate the column working (generate_population).
+    action = models.CharField(_("action"), max_length=30, blank=True, default="", db_default="")
     on = models.DateField(_("date"))
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     by = models.ForeignKey(

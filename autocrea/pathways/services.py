@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import becomes_coach_on_acceptance, can, may_express_interest_for
+from autocrea.accounts.access import acting_role, becomes_coach_on_acceptance, can, may_express_interest_for
+from autocrea.backbone.errors import PathwayError, StaleVersionError
+from autocrea.backbone.steps import CLOSED_STEPS, Channel, Step
+from autocrea.backbone.transitions import NEW, check_action, steps_for
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import clean_enterprise_number as _clean_bce
 from autocrea.partners.models import Partner
@@ -32,7 +35,6 @@ from autocrea.pathways.models import (
     StepLog,
     Trajectory,
 )
-from autocrea.pathways.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, PathwayError, Step, check_transition
 from autocrea.reference.models import BusinessSector, ExitKind
 from autocrea.reporting import summaries
 
@@ -70,7 +72,7 @@ def _locked(trajectory: Trajectory, version: int | None) -> Trajectory:
     """Re-read the trajectory under a row lock and refuse a write based on a stale version."""
     fresh = Trajectory.objects.select_for_update().select_related("jobseeker").get(pk=trajectory.pk)
     if version is not None and fresh.version != version:
-        raise PathwayError(
+        raise StaleVersionError(
             _("Someone else changed this trajectory while you were working on it. Reload the page and try again.")
         )
     # The facts this trajectory contributes to the summary counts before the change (reporting/summaries.py).
@@ -80,6 +82,7 @@ def _locked(trajectory: Trajectory, version: int | None) -> Trajectory:
 
 def _move(
     trajectory: Trajectory,
+    action: str,
     target: str,
     *,
     on: datetime.date,
@@ -88,9 +91,9 @@ def _move(
     reason: str = "",
     extra_fields: dict[str, Any] | None = None,
 ) -> Trajectory:
-    """Apply one allowed transition to a locked trajectory and append its step-log row."""
+    """Apply one action of the transition table to a locked trajectory and append its step-log row."""
     source = trajectory.current_step
-    check_transition(source, target, reason)
+    check_action(action, source, role=acting_role(by), reason=reason, target=target, channel=channel)
     _check_date(on, not_before=_last_step_date(trajectory))
     trajectory.current_step = target
     # The first acceptance is the start of guidance: a re-orientation does not move it.
@@ -107,6 +110,7 @@ def _move(
         trajectory=trajectory,
         from_step=source,
         to_step=target,
+        action=action,
         on=on,
         by=by,
         channel=channel,
@@ -134,8 +138,7 @@ def express_interest(
         raise PathwayError(_("You are not allowed to do this for this person."))
     on = on or timezone.localdate()
     _check_date(on)
-    if channel not in Channel.values:
-        raise PathwayError(_("Choose how the interest was expressed."))
+    check_action("express_interest", NEW, role=acting_role(by), channel=channel)
     # Lock the person so that two simultaneous submissions cannot open two trajectories.
     Jobseeker.objects.select_for_update().filter(pk=jobseeker.pk).first()
     if Trajectory.objects.filter(jobseeker=jobseeker).open().exists():
@@ -148,7 +151,15 @@ def express_interest(
         project_summary=project_summary,
         sector=sector,
     )
-    StepLog.objects.create(trajectory=trajectory, from_step="", to_step=Step.INTEREST, on=on, by=by, channel=channel)
+    StepLog.objects.create(
+        trajectory=trajectory,
+        from_step=NEW,
+        to_step=Step.INTEREST,
+        action="express_interest",
+        on=on,
+        by=by,
+        channel=channel,
+    )
     audit.record(user=by, action="step:->interest", obj=trajectory)
     summaries.refresh(trajectory, created=True)
     return trajectory
@@ -176,7 +187,7 @@ def record_information(
         )
     else:
         InformationAttendance.objects.create(trajectory=trajectory, individual_interview_on=on, status="present")
-    return _move(trajectory, Step.INFORMATION, on=on, by=by, channel=channel)
+    return _move(trajectory, "record_information", Step.INFORMATION, on=on, by=by, channel=channel)
 
 
 @transaction.atomic
@@ -195,7 +206,7 @@ def record_decision(
     """Record the person's decision; not going ahead is a respected outcome that stops the trajectory."""
     _ensure_can(by, "record_decision", trajectory)
     trajectory = _locked(trajectory, version)
-    if trajectory.current_step not in {Step.INTEREST, Step.INFORMATION, Step.DECISION}:
+    if trajectory.current_step not in steps_for("record_decision"):
         # Once oriented, not going ahead goes through stop(), which ends the orientation and clears the
         # partner; a decision here would leave the partner seeing a stopped person's file.
         raise PathwayError(_("The decision was already recorded for this person."))
@@ -205,11 +216,15 @@ def record_decision(
         raise PathwayError(_("The reason does not match the decision."))
     target = Step.DECISION if go_ahead else Step.STOPPED
     # Going ahead straight from interest skips information: the table demands `skip_reason`.
+    if not go_ahead:
+        action = "not_go_ahead"
+    else:
+        action = "skip_information" if trajectory.current_step == Step.INTEREST else "go_ahead"
     step_reason = skip_reason if go_ahead else (details or str(DecisionReason(reason).label))
     Decision.objects.create(
         trajectory=trajectory, go_ahead=go_ahead, reason=reason, details=details, decided_on=on, by=by
     )
-    return _move(trajectory, target, on=on, by=by, channel=channel, reason=step_reason)
+    return _move(trajectory, action, target, on=on, by=by, channel=channel, reason=step_reason)
 
 
 @transaction.atomic
@@ -229,17 +244,19 @@ def orient(
     trajectory = _locked(trajectory, version)
     # Refuse before writing: from a guided or exited step the accepted orientation is still live, so
     # creating another would fail on the database constraint instead of giving a refusal.
-    if trajectory.current_step in GUIDED_STEPS:
+    if trajectory.current_step in steps_for("reorient"):
         # A guided person changes partner through reorient(), which ends the accepted orientation first.
         raise PathwayError(_("This person already has a partner: re-orient them to another partner instead."))
+    action = "choose_partner"
     if trajectory.current_step != Step.ORIENTATION:
-        check_transition(trajectory.current_step, Step.ORIENTATION, reason)
+        check_action(action, trajectory.current_step, reason=reason)
     if not partner.active:
         raise PathwayError(_("This partner does not take new people at the moment."))
     if trajectory.current_step == Step.ORIENTATION:
         live = trajectory.orientations.filter(status__in=[OrientationStatus.PENDING, OrientationStatus.WAITLISTED])
-        if live.exists() and not reason.strip():
-            raise PathwayError(_("Give a reason for changing the partner."))
+        # With a partner still to answer the person changes partner; after a refusal they choose again.
+        action = "change_partner" if live.exists() else "choose_again"
+        check_action(action, trajectory.current_step, reason=reason)
         reason = reason or _("New choice after the partner declined")
         live.update(status=OrientationStatus.ENDED, answered_on=on)
     Orientation.objects.create(
@@ -247,6 +264,7 @@ def orient(
     )
     return _move(
         trajectory,
+        action,
         Step.ORIENTATION,
         on=on,
         by=by,
@@ -269,7 +287,7 @@ def answer_orientation(
     """Record the partner's answer: accepted (guided from now), declined (back to orientation) or waitlisted."""
     _ensure_can(by, "answer_orientation", trajectory)
     trajectory = _locked(trajectory, version)
-    if trajectory.current_step != Step.ORIENTATION:
+    if trajectory.current_step not in steps_for("answer_orientation"):
         raise PathwayError(_("There is no orientation waiting for an answer."))
     orientation = trajectory.orientations.filter(
         status__in=[OrientationStatus.PENDING, OrientationStatus.WAITLISTED]
@@ -282,10 +300,11 @@ def answer_orientation(
         orientation.answered_on = on
         orientation.save(update_fields=["status", "answered_on"])
         coach = by if becomes_coach_on_acceptance(by) else None
-        return _move(trajectory, Step.DIAGNOSTIC, on=on, by=by, channel=Channel.PARTNER, extra_fields={"coach": coach})
+        return _move(
+            trajectory, "accept", Step.DIAGNOSTIC, on=on, by=by, channel=Channel.PARTNER, extra_fields={"coach": coach}
+        )
     if answer == OrientationStatus.DECLINED:
-        if not reason.strip():
-            raise PathwayError(_("Give the reason why the partner declines."))
+        check_action("decline", trajectory.current_step, reason=reason)
         orientation.status = OrientationStatus.DECLINED
         orientation.answered_on = on
         orientation.answer_reason = reason
@@ -293,6 +312,7 @@ def answer_orientation(
         # Back to orientation: the person chooses again; the declining partner no longer sees the file.
         return _move(
             trajectory,
+            "decline",
             Step.ORIENTATION,
             on=on,
             by=by,
@@ -303,6 +323,8 @@ def answer_orientation(
     if answer == OrientationStatus.WAITLISTED:
         if orientation.status == OrientationStatus.WAITLISTED:
             raise PathwayError(_("This person is already on the waiting list."))
+        # The step stays: no step-log row, but the table still decides who may and from where.
+        check_action("waitlist", trajectory.current_step, role=acting_role(by), reason=reason, channel=Channel.PARTNER)
         orientation.status = OrientationStatus.WAITLISTED
         orientation.answered_on = on
         orientation.answer_reason = reason
@@ -323,7 +345,7 @@ def start_accompaniment(
     """Move from diagnostic to accompaniment (called by coaching.services.record_diagnostic)."""
     _ensure_can(by, "record_diagnostic", trajectory)
     trajectory = _locked(trajectory, version)
-    return _move(trajectory, Step.ACCOMPANIMENT, on=on, by=by, channel=Channel.PARTNER)
+    return _move(trajectory, "record_diagnostic", Step.ACCOMPANIMENT, on=on, by=by, channel=Channel.PARTNER)
 
 
 @transaction.atomic
@@ -348,7 +370,9 @@ def record_exit(
         raise PathwayError(_("Give the enterprise number (BCE/KBO) of the business created."))
     partner_id = trajectory.partner_id
     assert partner_id is not None  # guided steps always have a partner (database constraint)
-    trajectory = _move(trajectory, Step.EXIT, on=on, by=by, channel=Channel.PARTNER, extra_fields={"exit_kind": kind})
+    trajectory = _move(
+        trajectory, "record_exit", Step.EXIT, on=on, by=by, channel=Channel.PARTNER, extra_fields={"exit_kind": kind}
+    )
     exit_row = Exit.objects.create(
         trajectory=trajectory,
         partner_id=partner_id,
@@ -380,7 +404,7 @@ def record_follow_up(
     _ensure_can(by, "record_follow_up", trajectory)
     trajectory = _locked(trajectory, version)
     follow_up = FollowUp.objects.filter(trajectory=trajectory, exit__voided_on__isnull=True).first()
-    if trajectory.current_step != Step.EXIT or follow_up is None:
+    if trajectory.current_step not in steps_for("record_follow_up") or follow_up is None:
         raise PathwayError(_("There is no follow-up to record for this trajectory."))
     if responded:
         if not situation:
@@ -399,7 +423,8 @@ def record_follow_up(
     follow_up.answered_on = on
     follow_up.by = by
     follow_up.save()
-    return _move(trajectory, Step.FOLLOW_UP, on=on, by=by, channel=Channel.PARTNER)
+    action = "record_follow_up" if responded else "record_no_response"
+    return _move(trajectory, action, Step.FOLLOW_UP, on=on, by=by, channel=Channel.PARTNER)
 
 
 @transaction.atomic
@@ -415,6 +440,7 @@ def stop(
         )
     return _move(
         trajectory,
+        "stop",
         Step.STOPPED,
         on=on,
         by=by,
@@ -431,13 +457,14 @@ def reopen(
     """Reopen a stopped or exited trajectory, keeping its whole history."""
     _ensure_can(by, "reopen", trajectory)
     trajectory = _locked(trajectory, version)
-    if trajectory.current_step == Step.EXIT:
+    if trajectory.current_step in steps_for("reopen_exit"):
         live_exit = trajectory.exits.filter(voided_on__isnull=True).first()
         if live_exit is not None:
             live_exit.voided_on = on
             live_exit.save(update_fields=["voided_on"])
         return _move(
             trajectory,
+            "reopen_exit",
             Step.ACCOMPANIMENT,
             on=on,
             by=by,
@@ -445,13 +472,22 @@ def reopen(
             reason=reason,
             extra_fields={"exit_kind": None, "exit_on": None},
         )
-    if trajectory.current_step != Step.STOPPED:
+    if trajectory.current_step not in steps_for("reopen_stopped"):
         raise PathwayError(_("Only a stopped trajectory or one that has just exited can be reopened."))
     stop_row = trajectory.steps.filter(to_step=Step.STOPPED).order_by("-id").first()
     previous = stop_row.from_step if stop_row else Step.INTEREST
     # A person who stopped while being oriented chooses a partner again after a new decision.
     target = Step.DECISION if previous == Step.ORIENTATION else previous
-    return _move(trajectory, target, on=on, by=by, channel=channel, reason=reason, extra_fields={"stopped_on": None})
+    return _move(
+        trajectory,
+        "reopen_stopped",
+        target,
+        on=on,
+        by=by,
+        channel=channel,
+        reason=reason,
+        extra_fields={"stopped_on": None},
+    )
 
 
 @transaction.atomic
@@ -469,7 +505,7 @@ def reorient(
     """Re-orient a guided person to another partner; the first partner's history is kept."""
     _ensure_can(by, "reorient", trajectory)
     trajectory = _locked(trajectory, version)
-    if trajectory.current_step not in {Step.DIAGNOSTIC, Step.ACCOMPANIMENT}:
+    if trajectory.current_step not in steps_for("reorient"):
         raise PathwayError(_("Only a person with a partner can be re-oriented to another partner."))
     if partner.pk == trajectory.partner_id:
         raise PathwayError(_("Choose a partner other than the current one."))
@@ -481,6 +517,7 @@ def reorient(
     )
     return _move(
         trajectory,
+        "reorient",
         Step.ORIENTATION,
         on=on,
         by=by,

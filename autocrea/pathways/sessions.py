@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel, Step
 from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.pathways import services
@@ -29,7 +31,6 @@ from autocrea.pathways.models import (
     Trajectory,
     TrajectoryQuerySet,
 )
-from autocrea.pathways.steps import Channel, PathwayError, Step
 
 # Registrations that hold a seat (as in the portal): see lib/registers.py.
 SEAT_STATUSES = registers.SEAT_STATUSES
@@ -39,7 +40,7 @@ is_locked = registers.is_locked
 
 
 def _ensure_counsellor(by: Any) -> None:
-    # Recording information is the counsellor's job (accounts.access.ACTION_ROLES).
+    # Recording information is the counsellor's job (backbone/transitions.py, checked by accounts.access.can).
     if not can(by, "record_information"):
         raise PathwayError(_("You are not allowed to do this for this person."))
 

@@ -24,8 +24,9 @@ from autocrea.accounts.access import (
     may_answer_correction_requests,
     may_record_correction_request,
 )
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel
 from autocrea.jobseekers.models import Jobseeker
-from autocrea.pathways.steps import Channel, PathwayError
 from autocrea.portal.models import CorrectionRequest, CorrectionStatus
 
 MAX_LENGTH = 2000

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.pathways.steps import Channel
+from autocrea.backbone.steps import Channel
 
 
 class AccessibilityReport(models.Model):

@@ -19,14 +19,16 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import can
-from autocrea.accounts.models import Role, User
+from autocrea.accounts.models import User
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.roles import Role
+from autocrea.backbone.steps import Channel, Step
 from autocrea.coaching.models import Action, ActionOwner, ActionStatus
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
-from autocrea.pathways.steps import Channel, PathwayError, Step
 from autocrea.portal.models import AccessibilityReport
 from autocrea.reference.models import BusinessSector, Commune
 

@@ -16,10 +16,10 @@ from typing import Any, Protocol
 
 from django.db.models import Count, F, Q, QuerySet
 
+from autocrea.backbone.steps import Step
 from autocrea.partners import programme
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import Step
 from autocrea.reporting.kpis import DaysBetween, base_queryset, median_days, programme_window
 
 INFLOW_WINDOW_DAYS = 183  # the last six months set the recent interest rate

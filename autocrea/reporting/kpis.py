@@ -35,10 +35,10 @@ from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth,
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
+from autocrea.backbone.steps import Step
 from autocrea.partners import programme
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
-from autocrea.pathways.steps import Step
 from autocrea.reporting import disclosure
 
 Z95 = NormalDist().inv_cdf(0.975)

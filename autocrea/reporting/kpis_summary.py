@@ -17,9 +17,9 @@ from django.db import connection
 from django.db.models import Case, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, ExtractYear
 
+from autocrea.backbone.steps import Step
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import OrientationStatus, Trajectory
-from autocrea.pathways.steps import Step
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis, summaries
 from autocrea.reporting.models import Grain, SummaryCount

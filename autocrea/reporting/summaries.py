@@ -69,9 +69,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncMonth, TruncYear
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import Diagnostic
 from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
-from autocrea.pathways.steps import Step
 from autocrea.reference.models import ExitKind
 from autocrea.reporting.kpis import DIMENSIONS, DaysBetween, _dimension_key
 from autocrea.reporting.models import Grain, SummaryCount

@@ -20,8 +20,8 @@ from typing import Any
 
 from django.db.models import Case, DateField, IntegerField, Q, QuerySet, Value, When
 
+from autocrea.backbone.steps import Step
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import Step
 from autocrea.reporting.kpis import DaysBetween, base_queryset, resolve_period
 
 MONTH_DAYS = 30.4375  # 365.25 / 12: one average month

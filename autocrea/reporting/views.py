@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import export_scope_for, may_view_partner_figures, may_view_programme_figures
+from autocrea.backbone.steps import Step
 from autocrea.jobseekers.models import ContactLanguage, Gender
 from autocrea.lib import exports
 from autocrea.partners.models import Partner
-from autocrea.pathways.steps import Step
 from autocrea.reference.models import BarrierCode, Commune, EducationLevel
 from autocrea.reporting import disclosure, kpis, survival
 

@@ -16,13 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from autocrea.accounts.access import may_see_every_partners_files
+from autocrea.backbone.steps import Channel, Step
 from autocrea.jobseekers.models import ContactLanguage, Gender, IncomeSource, Jobseeker
 from autocrea.lib.forms import GovukForm, GovukModelForm
 from autocrea.lib.identifiers import clean_national_number, clean_phone
 from autocrea.partners.models import Partner
 from autocrea.partners.recommendation import Recommendation, recommend_partners
 from autocrea.pathways.models import DecisionReason, InformationSession, OrientationStatus, Trajectory
-from autocrea.pathways.steps import Channel, Step
 from autocrea.reference.models import BusinessSector, Commune, EducationLevel
 
 DATE_FORMAT = "%d/%m/%Y"

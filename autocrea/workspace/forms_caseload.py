@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrea.accounts.access import assignable_coaches, opens_caseload_on_whole_partner
 from autocrea.accounts.models import User
-from autocrea.pathways.steps import CLOSED_STEPS, Step
+from autocrea.backbone.steps import CLOSED_STEPS, Step
 
 DEFAULT_STALLED_WEEKS = 6
 

@@ -12,9 +12,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from autocrea.accounts.access import records_orientation_as_partner
+from autocrea.backbone.steps import Channel
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import OrientationStatus
-from autocrea.pathways.steps import Channel
 from autocrea.workspace.forms_base import HintedRadioSelect, TrajectoryForm, date_field
 
 
@@ -104,7 +105,7 @@ class ReorientForm(TrajectoryForm):
             for p in partners
         }
         self.fields["chosen_by_person"].widget.attrs["aria-describedby"] = "id_chosen_by_person-hint"
-        if user.is_partner_staff:
+        if records_orientation_as_partner(user):
             # Partner staff record it themselves; the channel is the partner.
             del self.fields["channel"]
 

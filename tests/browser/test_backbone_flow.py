@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from autocrea.backbone.steps import Step
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_trajectory
 

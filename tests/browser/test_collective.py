@@ -11,8 +11,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import CoachingSession, SessionAttendance
-from autocrea.pathways.steps import Step
 from tests.browser.test_register import _focused, _tab_to
 from tests.conftest import PASSWORD
 from tests.factories import make_trajectory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autocrea.pathways.steps import Step
+from autocrea.backbone.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_trajectory
 

@@ -16,8 +16,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from autocrea.backbone.steps import Step
 from autocrea.pathways import services
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from autocrea.backbone.steps import Step
 from autocrea.pathways.models import FollowUp, FollowUpAttempt
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_trajectory
 

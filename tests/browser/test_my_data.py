@@ -14,8 +14,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import Action, Goal
-from autocrea.pathways.steps import Step
 from autocrea.portal.models import CorrectionRequest
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory

@@ -19,10 +19,10 @@ import pytest
 from django.utils import timezone
 
 from autocrea.accounts.models import User
+from autocrea.backbone.steps import Channel, Step
 from autocrea.demo.personas import ensure_accounts
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import InformationAttendance, InformationSession, Orientation, Trajectory
-from autocrea.pathways.steps import Channel, Step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

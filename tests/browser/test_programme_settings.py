@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from autocrea.backbone.steps import Step
 from autocrea.partners.models import Partner, Programme
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_trajectory
 

@@ -12,9 +12,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from autocrea.backbone.steps import Step
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationSession, Trajectory
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_trajectory
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from autocrea.backbone.steps import Step
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways.models import InformationAttendance, InformationSession
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -10,9 +10,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, SessionAttendance
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 

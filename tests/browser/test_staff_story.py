@@ -27,9 +27,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import CoachingSession, Milestone, SessionAttendance
 from autocrea.pathways.models import Exit, FollowUp, InformationAttendance, InformationSession, Trajectory
-from autocrea.pathways.steps import Step
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts.verification import send_verification_email
+from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.models import ContactLanguage, Gender
-from autocrea.pathways.steps import PathwayError
 from autocrea.portal import forms as portal_forms
 from autocrea.portal.services import AccountExists, InterestAnswers, jobseeker_register_and_express_interest
 from autocrea.portal.views.base import jobseeker_required, my_trajectory

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel
 from autocrea.partners.models import Partner
 from autocrea.partners.recommendation import recommend_partners
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import OrientationStatus
-from autocrea.pathways.steps import Channel, PathwayError
 from autocrea.portal.forms import PartnerChoiceForm
 from autocrea.portal.views.base import jobseeker_required, my_trajectory
 from autocrea.portal.views.pathway import can_choose_partner

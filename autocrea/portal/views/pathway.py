@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from autocrea.accounts.access import trajectories_for
+from autocrea.accounts.access import jobseeker_actions_from, only_partner_staff_take, trajectories_for
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import BACKBONE, Step
+from autocrea.backbone.transitions import forward_actions
 from autocrea.coaching.models import Action, ActionOwner, ActionStatus
 from autocrea.pathways.models import Attendance, InformationAttendance, OrientationStatus, Trajectory
-from autocrea.pathways.steps import BACKBONE, PathwayError, Step
 from autocrea.portal import services
 from autocrea.portal.views.base import jobseeker_required, my_trajectory
 
@@ -58,31 +60,29 @@ def _stopped_from(trajectory: Trajectory) -> str:
     return row.from_step if row and row.from_step else Step.INTEREST
 
 
-# Which backbone task is in progress for each current step: a trajectory "at interest" has
-# expressed interest and now waits for the information; "at orientation" waits for the
-# partner's answer; the guided steps are in progress while the trajectory is in them.
-CURRENT_TASK = {
-    Step.INTEREST: 1,
-    Step.INFORMATION: 2,
-    Step.DECISION: 3,
-    Step.ORIENTATION: 3,
-    Step.DIAGNOSTIC: 4,
-    Step.ACCOMPANIMENT: 5,
-    Step.EXIT: 7,
-    Step.FOLLOW_UP: len(BACKBONE),
-}
+def current_task(step: str) -> int:
+    """Return the index of the backbone task in progress when the trajectory is at `step`.
+
+    Read from the transition table: the step the next forward action leads to is the task in progress
+    ("at interest" the person waits for the information), except when only the partner takes that
+    action: then the partner is working on the current step ("at orientation" the partner is to answer,
+    the guided steps last while the partner accompanies). After the last step everything is done.
+    """
+    index = [str(s) for s in BACKBONE].index(step)
+    forward = forward_actions(step)
+    if not forward:
+        return len(BACKBONE)
+    partner_only = only_partner_staff_take(forward)
+    return index if partner_only else index + 1
 
 
 def task_list(trajectory: Trajectory) -> list[dict[str, object]]:
     """Return each backbone step with its status for this trajectory."""
     current = str(trajectory.current_step)
     stopped = current == Step.STOPPED
-    if stopped:
-        # Everything up to the step where the person stopped is done; the rest is not needed.
-        reached = [str(s) for s in BACKBONE].index(_stopped_from(trajectory)) + 1
-    else:
-        reached = CURRENT_TASK[Step(current)]
-    rows = []
+    # Stopped: everything up to the step where the person stopped is done; the rest is not needed.
+    reached = [str(s) for s in BACKBONE].index(_stopped_from(trajectory)) + 1 if stopped else current_task(current)
+    rows: list[dict[str, object]] = []
     for index, step in enumerate(BACKBONE):
         if index < reached:
             status = DONE
@@ -139,10 +139,16 @@ def pathway(request: HttpRequest) -> HttpResponse:
 
 
 def can_choose_partner(trajectory: Trajectory) -> bool:
-    """The person chooses after deciding to go ahead, or again after a partner declined."""
-    if trajectory.current_step == Step.DECISION:
+    """Return whether the person may choose a partner here now.
+
+    After deciding to go ahead, or again after a partner declined: the transition table's choose_partner
+    and choose_again, for the person's role. The portal does not offer changing a partner who has not
+    answered yet (change_partner): that goes through a counsellor.
+    """
+    offered = {action.name for action in jobseeker_actions_from(trajectory.current_step)}
+    if "choose_partner" in offered:
         return True
-    if trajectory.current_step == Step.ORIENTATION:
+    if "choose_again" in offered:
         return not trajectory.orientations.filter(
             status__in=[OrientationStatus.PENDING, OrientationStatus.WAITLISTED, OrientationStatus.ACCEPTED]
         ).exists()

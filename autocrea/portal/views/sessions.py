@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.coaching.models import SessionAttendance
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession
-from autocrea.pathways.steps import PathwayError, Step
 from autocrea.portal import services
 from autocrea.portal.views.base import jobseeker_required, my_trajectory
 

@@ -23,9 +23,9 @@ from autocrea.accounts.access import (
     may_read_activity_catalogues,
     may_read_every_activity_catalogue,
 )
+from autocrea.backbone.errors import PathwayError
 from autocrea.partners import activities as catalogue
 from autocrea.partners.models import ActivityStep, Partner, PartnerActivity
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_activities import ActivityForm, PeriodForm
 
 

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from autocrea.accounts.access import can, get_trajectory_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import PathwayError
 
 
 def trajectory_action(

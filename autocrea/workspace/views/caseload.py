@@ -21,9 +21,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts.access import may_view_caseload, trajectories_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.coaching.models import Action, ActionStatus
 from autocrea.pathways.caseload import assign_coach
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_caseload import AssignCoachForm, CaseloadFilterForm, coaches_of
 from autocrea.workspace.forms_collective import CaseloadRegisterForm
 from autocrea.workspace.listnav import list_nav_query

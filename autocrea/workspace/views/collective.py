@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import may_manage_collective_sessions, trajectories_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance, SessionKind
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_collective import (
     CaseloadRegisterForm,
     EnrolForm,

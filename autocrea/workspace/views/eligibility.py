@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts.access import can, get_trajectory_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.eligibility import evaluate
 from autocrea.jobseekers.services import justify_eligibility
 from autocrea.lib.forms import GovukForm
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.views.funnel import _require_case_staff
 
 

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from autocrea.accounts.access import can, get_trajectory_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.pathways import followups, services
 from autocrea.pathways.followups import View
 from autocrea.pathways.models import FollowUpStatus, Trajectory
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_followups import (
     VIEW_LABELS,
     AnswerForm,

@@ -30,13 +30,14 @@ from autocrea.accounts.access import (
     may_work_on_files,
     trajectories_for,
 )
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import BACKBONE, Step
 from autocrea.jobseekers.eligibility import evaluate as evaluate_eligibility
 from autocrea.jobseekers.services import register_jobseeker
 from autocrea.lib.identifiers import search_key
 from autocrea.notifications.models import Notification, NotificationStatus
 from autocrea.pathways import services
 from autocrea.pathways.models import STEP_DATE_FIELDS, InformationSession, Trajectory
-from autocrea.pathways.steps import BACKBONE, PathwayError, Step
 from autocrea.workspace.actions import available_actions
 from autocrea.workspace.forms import (
     DecisionForm,

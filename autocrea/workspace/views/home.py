@@ -10,9 +10,9 @@ from autocrea.accounts.access import (
     sees_activities_delivered_on_home,
     trajectories_for,
 )
+from autocrea.backbone.steps import Step
 from autocrea.partners.activities import delivered_counts
 from autocrea.pathways.followups import due_count
-from autocrea.pathways.steps import Step
 
 
 @login_required

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts.access import can, get_trajectory_for, jobseekers_for
+from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.merge import MERGEABLE_FIELDS, merge_jobseekers
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.jobseekers.services import find_duplicates
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.views.funnel import _require_case_staff
 
 

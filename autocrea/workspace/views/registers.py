@@ -17,8 +17,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
+from autocrea.backbone.errors import PathwayError
 from autocrea.lib import registers
-from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_sessions import RegisterForm
 
 

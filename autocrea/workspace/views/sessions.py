@@ -22,10 +22,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from autocrea.accounts.access import can, get_trajectory_for, may_run_information_sessions, trajectories_for
+from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Step
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
-from autocrea.pathways.steps import PathwayError, Step
 from autocrea.portal import services as portal_services
 from autocrea.workspace.forms_sessions import (
     BookSessionForm,
