@@ -22,8 +22,8 @@ from django.utils.translation import gettext, ngettext
 from autocrea.accounts.models import AuditEvent, User
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
-from autocrea.lib import registers
 from autocrea.notifications.models import Notification, NotificationKind
+from autocrea.pathways import registers
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationSession
 from autocrea.pathways.steps import PathwayError, Step

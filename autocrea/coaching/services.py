@@ -33,9 +33,9 @@ from autocrea.coaching.models import (
     SkillAssessment,
     ViabilityTest,
 )
-from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.partners.activities import check_activity
+from autocrea.pathways import registers
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.services import PathwayError, _ensure_can, _valid_enterprise_number

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from autocrea.coaching.models import SessionAttendance
+from autocrea.pathways import sessions as services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession
 from autocrea.pathways.steps import PathwayError, Step
-from autocrea.portal import services
 from autocrea.portal.views.base import jobseeker_required, my_trajectory
 
 
@@ -65,7 +65,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if trajectory is None or session is None:
         raise Http404
     try:
-        services.information_session_book(trajectory=trajectory, session=session, by=request.user)
+        services.book_one(session=session, trajectory=trajectory, by=request.user)
     except PathwayError as exc:
         messages.error(request, exc.message)
     else:
@@ -82,7 +82,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if attendance is None:
         raise Http404
     try:
-        services.information_session_cancel(attendance=attendance, by=request.user)
+        services.cancel_booking(attendance=attendance, by=request.user)
     except PathwayError as exc:
         messages.error(request, exc.message)
     else:

@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.lib import registers
+from autocrea.pathways import registers
 from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_sessions import RegisterForm
 

@@ -1,8 +1,8 @@
 """Information sessions at the counter: the attendance register, registrations and the no-show list.
 
 Counsellors only (everyone else 403, anonymous visitors to the login page). Every write is one call
-to pathways.sessions (cancelling one person's booking: the portal's own service,
-portal.services.information_session_cancel); people are read through accounts.access.trajectories_for.
+to pathways.sessions (booking and cancelling one person's booking: book_one and cancel_booking, the
+same functions as the portal's); people are read through accounts.access.trajectories_for.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
 from autocrea.pathways.steps import PathwayError, Step
-from autocrea.portal import services as portal_services
 from autocrea.workspace.forms_sessions import (
     BookSessionForm,
     CancelBookingForm,
@@ -289,7 +288,7 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 if booking is None or booking.session is None:
                     raise PathwayError(_("This booking can no longer be cancelled."))
-                portal_services.information_session_cancel(
+                session_services.cancel_booking(
                     attendance=booking, by=request.user, version=form.cleaned_data["version"]
                 )
             except PathwayError as exc:
