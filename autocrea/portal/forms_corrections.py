@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.portal.corrections import MAX_LENGTH
+from autocrea.datarights.corrections import MAX_LENGTH
 from autocrea.portal.forms import PortalForm
 
 

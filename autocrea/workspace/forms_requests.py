@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from autocrea.datarights.corrections import MAX_LENGTH
+from autocrea.datarights.models import CorrectionStatus
 from autocrea.lib.forms import GovukForm
 from autocrea.pathways.steps import Channel
-from autocrea.portal.corrections import MAX_LENGTH
-from autocrea.portal.models import CorrectionStatus
 from autocrea.workspace.forms_partner import HintedRadioSelect
 
 

@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from autocrea.coaching.models import Action, Goal
+from autocrea.datarights.models import CorrectionRequest
 from autocrea.pathways.steps import Step
-from autocrea.portal.models import CorrectionRequest
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -11,8 +11,8 @@ from typing import Any
 from django import template
 
 from autocrea.accounts.models import Role
+from autocrea.datarights.corrections import ANSWER_ROLES, correction_requests_for
 from autocrea.pathways.models import Trajectory
-from autocrea.portal.corrections import ANSWER_ROLES, correction_requests_for
 
 register = template.Library()
 

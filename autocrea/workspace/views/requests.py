@@ -21,10 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from autocrea.accounts.access import get_trajectory_for, trajectories_for
 from autocrea.accounts.models import Role
-from autocrea.lib.pdf import pdf_response
-from autocrea.pathways.models import Trajectory
-from autocrea.portal import mydata
-from autocrea.portal.corrections import (
+from autocrea.datarights import subject_access
+from autocrea.datarights.corrections import (
     ANSWER_ROLES,
     CorrectionError,
     correction_request_answer,
@@ -32,8 +30,10 @@ from autocrea.portal.corrections import (
     correction_requests_for,
     get_correction_request_for,
 )
-from autocrea.portal.models import CorrectionRequest, CorrectionStatus
-from autocrea.portal.views.mydata import json_response
+from autocrea.datarights.models import CorrectionRequest, CorrectionStatus
+from autocrea.lib.downloads import json_response
+from autocrea.lib.pdf import pdf_response
+from autocrea.pathways.models import Trajectory
 from autocrea.workspace.forms_requests import AnswerForm, OnBehalfForm
 
 # GDPR art. 12(3): an answer within one month.
@@ -165,7 +165,7 @@ def data_export(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     person = trajectory.jobseeker
     if request.GET.get("format") == "json":
-        content, filename = mydata.export_json(person, by=request.user)
+        content, filename = subject_access.export_json(person, by=request.user)
         return json_response(content, filename)
-    content, filename = mydata.export_pdf(person, by=request.user)
+    content, filename = subject_access.export_pdf(person, by=request.user)
     return pdf_response(content, filename)

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from autocrea.accounts import audit
 from autocrea.accounts.access import jobseekers_for
 from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.datarights.models import CorrectionRequest, CorrectionStatus
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.pathways.steps import Channel, PathwayError
-from autocrea.portal.models import CorrectionRequest, CorrectionStatus
 
 # Staff who receive correction requests as a task, and may record one on a person's behalf.
 ANSWER_ROLES = {Role.COUNSELLOR, *PARTNER_ROLES}
