@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -199,15 +199,6 @@ def current_booking(trajectory: Trajectory) -> InformationAttendance | None:
         .select_related("session")
         .order_by("session__starts_at", "pk")
         .first()
-    )
-
-
-def sessions_with_seats(*, language: str) -> QuerySet[InformationSession]:
-    """Future information sessions in `language`, each annotated with `taken` seats (the portal's list)."""
-    return (
-        InformationSession.objects.filter(starts_at__gt=timezone.now(), language=language)
-        .annotate(taken=Count("attendances", filter=Q(attendances__status__in=SEAT_STATUSES)))
-        .order_by("starts_at")
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from autocrea.coaching.models import SessionAttendance
+from autocrea.pathways import selectors
 from autocrea.pathways import sessions as services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession
 from autocrea.pathways.steps import PathwayError, Step
@@ -23,7 +24,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     booking = None
     appointments: list[SessionAttendance] = []
     if trajectory is not None:
-        rows = list(services.sessions_with_seats(language=trajectory.jobseeker.contact_language))
+        rows = list(selectors.sessions_with_seats(language=trajectory.jobseeker.contact_language))
         booking = (
             InformationAttendance.objects.filter(
                 trajectory=trajectory, status=Attendance.REGISTERED, session__starts_at__gt=timezone.now()

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
+from autocrea.accounts.access import get_trajectory_for, trajectories_for
 from autocrea.accounts.models import Role
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
+from autocrea.pathways.selectors import booking_offer
 from autocrea.pathways.steps import PathwayError, Step
 from autocrea.workspace.forms_sessions import (
     BookSessionForm,
@@ -37,8 +38,7 @@ from autocrea.workspace.views.registers import RegisterActions, register_page
 
 SEARCH_LIMIT = 50
 NO_SHOW_LIMIT = 200
-# Sessions offered on a trajectory page, and on the page "Book an information session" of one person.
-BOOKING_LIMIT = 5
+# Sessions offered on the page "Book an information session" of one person (5 on the trajectory page).
 BOOKING_PAGE_LIMIT = 30
 
 
@@ -183,37 +183,6 @@ def no_shows(request: HttpRequest) -> HttpResponse:
 
 
 # --- Book one person from their trajectory page -----------------------------------------------------
-
-
-def booking_offer(user: Any, trajectory: Trajectory, limit: int = BOOKING_LIMIT) -> dict[str, Any] | None:
-    """What the "Book an information session" section shows, or None when it has no place on the page.
-
-    Only for a user who may register people (counsellors), and a person at the interest step. Either
-    their booking to come, or the next sessions with free places: their contact language first.
-    """
-    if not can(user, "record_information") or trajectory.current_step != Step.INTEREST:
-        return None
-    booking = session_services.current_booking(trajectory)
-    sessions: list[InformationSession] = []
-    more = False
-    if booking is None:
-        language = trajectory.jobseeker.contact_language
-        rows = list(
-            InformationSession.objects.filter(starts_at__gt=timezone.now(), cancelled=False, finalised_at__isnull=True)
-            .annotate(
-                taken=Count("attendances", filter=Q(attendances__status__in=session_services.SEAT_STATUSES)),
-                other_language=Case(
-                    When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
-                ),
-            )
-            .filter(taken__lt=F("capacity"))
-            .order_by("other_language", "starts_at", "pk")[: limit + 1]
-        )
-        more = len(rows) > limit
-        sessions = rows[:limit]
-        for row in sessions:
-            row.free = row.capacity - row.taken  # type: ignore[attr-defined]
-    return {"trajectory": trajectory, "booking": booking, "sessions": sessions, "more": more}
 
 
 def _when(session: InformationSession) -> str:
