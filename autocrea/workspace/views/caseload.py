@@ -29,7 +29,7 @@ from autocrea.workspace.forms_caseload import AssignCoachForm, CaseloadFilterFor
 from autocrea.workspace.forms_collective import CaseloadRegisterForm
 from autocrea.workspace.listnav import list_nav_query
 from autocrea.workspace.views.collective import register_from_caseload
-from autocrea.workspace.views.funnel import STEP_TAG_COLOURS, _url_with
+from autocrea.workspace.views.funnel import STEP_TAG_COLOURS, url_with
 
 PAGE_SIZE = 25
 DUE_WITHIN_DAYS = 7
@@ -121,12 +121,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "criteria": criteria,
         "weeks_value": weeks_value,
         "partner_scope": criteria["scope"] == CaseloadFilterForm.PARTNER,
-        "mine_url": _url_with(params, scope=CaseloadFilterForm.MINE, after=None, coach=None),
-        "partner_url": _url_with(params, scope=CaseloadFilterForm.PARTNER, after=None),
+        "mine_url": url_with(params, scope=CaseloadFilterForm.MINE, after=None, coach=None),
+        "partner_url": url_with(params, scope=CaseloadFilterForm.PARTNER, after=None),
         "clear_url": f"?scope={criteria['scope']}",
         "rows": rows,
-        "next_url": _url_with(params, after=page[-1].pk) if has_next else "",
-        "first_url": _url_with(params, after=None) if criteria["after"] else "",
+        "next_url": url_with(params, after=page[-1].pk) if has_next else "",
+        "first_url": url_with(params, after=None) if criteria["after"] else "",
         "filtered": bool(criteria["step"] or criteria["coach"] or criteria["stalled"] or criteria["due"]),
         "assign_form": AssignCoachForm(coaches=coaches_of(request.user.partner_id)),
         "register_form": CaseloadRegisterForm(partner_id=request.user.partner_id),
