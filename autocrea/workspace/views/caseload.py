@@ -6,13 +6,12 @@ OFFSET, no COUNT), and the next due action is one correlated subquery, not a que
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,53 +21,21 @@ from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts.access import trajectories_for
 from autocrea.accounts.models import PARTNER_ROLES
-from autocrea.coaching.models import Action, ActionStatus
 from autocrea.pathways.caseload import assign_coach
 from autocrea.pathways.steps import PathwayError
 from autocrea.workspace.forms_caseload import AssignCoachForm, CaseloadFilterForm, coaches_of
 from autocrea.workspace.forms_collective import CaseloadRegisterForm
 from autocrea.workspace.listnav import list_nav_query
+from autocrea.workspace.selectors import filtered_caseload, sort_key
 from autocrea.workspace.views.collective import register_from_caseload
 from autocrea.workspace.views.funnel import STEP_TAG_COLOURS, url_with
 
 PAGE_SIZE = 25
-DUE_WITHIN_DAYS = 7
 
 
 def _require_partner_staff(user: Any) -> None:
     if getattr(user, "role", "") not in PARTNER_ROLES or not getattr(user, "partner_id", None):
         raise PermissionDenied
-
-
-def _next_due() -> Subquery:
-    """Return the earliest due date of a trajectory's actions still to do (one subquery for the page)."""
-    actions = Action.objects.filter(goal__trajectory=OuterRef("pk"), status=ActionStatus.TODO).order_by("due_on")
-    return Subquery(actions.values("due_on")[:1], output_field=DateField())
-
-
-def filtered_caseload(user: Any, criteria: dict[str, Any], now: datetime.datetime) -> QuerySet[Any]:
-    """Return the filtered caseload, unordered and unpaginated."""
-    rows = trajectories_for(user).open()
-    if criteria["scope"] == CaseloadFilterForm.MINE:
-        rows = rows.filter(coach_id=user.pk)
-    elif criteria["coach"] is not None:
-        rows = rows.filter(coach=criteria["coach"])
-    if criteria["step"]:
-        rows = rows.filter(current_step=criteria["step"])
-    if criteria["stalled"]:
-        rows = rows.filter(last_activity_at__lt=now - datetime.timedelta(weeks=criteria["weeks"]))
-    rows = rows.annotate(next_due_on=_next_due())
-    if criteria["due"]:
-        rows = rows.filter(next_due_on__lte=timezone.localdate() + datetime.timedelta(days=DUE_WITHIN_DAYS))
-    return rows
-
-
-def sort_key(criteria: dict[str, Any]) -> tuple[str, bool]:
-    """Return the field the caseload is sorted on and whether the order is descending."""
-    if criteria["sort"] == CaseloadFilterForm.BY_NAME:
-        return "jobseeker__search_name", False
-    # Stalled files are worked oldest first; otherwise the most recently active come first.
-    return "last_activity_at", not criteria["stalled"]
 
 
 def _page(rows: QuerySet[Any], criteria: dict[str, Any]) -> tuple[list[Any], bool]:

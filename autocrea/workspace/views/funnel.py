@@ -40,6 +40,7 @@ from autocrea.workspace.forms import (
     TrajectoryFilterForm,
 )
 from autocrea.workspace.listnav import list_nav_query, list_neighbours
+from autocrea.workspace.selectors import filtered_trajectories
 from autocrea.workspace.views.base import trajectory_action
 
 PAGE_SIZE = 25
@@ -75,20 +76,6 @@ def url_with(params: QueryDict, **changes: Any) -> str:
             query[name] = str(value)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
-
-
-def filtered_trajectories(user: Any, filters: dict[str, Any]) -> Any:
-    """Return the trajectories of `user`'s scope that match the list's search and filters, unordered."""
-    rows = trajectories_for(user).select_related("jobseeker", "partner")
-    key = search_key(filters.get("q") or "")
-    if key:
-        # A range on the normalised name, like JobseekerQuerySet.name_prefix, so an index can serve it.
-        rows = rows.filter(jobseeker__search_name__gte=key, jobseeker__search_name__lt=key[:-1] + chr(ord(key[-1]) + 1))
-    if filters.get("step"):
-        rows = rows.filter(current_step=filters["step"])
-    if filters.get("partner"):
-        rows = rows.filter(partner=filters["partner"])
-    return rows
 
 
 @login_required
