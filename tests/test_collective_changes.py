@@ -1,6 +1,6 @@
 """Collective sessions after planning: cancel a registration, change a series, cancel sessions to come.
 
-Also the attendance register shared with information sessions (autocrea/lib/registers.py). Expected
+Also the attendance register shared with information sessions (autocrea/pathways/registers.py). Expected
 texts are computed with gettext inside translation.override, so the checks hold before and after the
 catalogues are compiled.
 """

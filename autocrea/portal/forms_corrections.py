@@ -13,7 +13,7 @@ from autocrea.portal.forms import PortalForm
 
 
 class CorrectionRequestForm(PortalForm):
-    # A one-time token: the same form submitted twice creates one request (portal/corrections.py).
+    # A one-time token: the same form submitted twice creates one request (datarights/corrections.py).
     form_token = forms.UUIDField(widget=forms.HiddenInput)
     what_is_wrong = forms.CharField(
         label=_("What is wrong?"),

@@ -1,6 +1,6 @@
 """Staff screens (data-rights slice): correction requests as a task list, answers, requests on behalf, exports.
 
-Every read starts from accounts.access: correction requests through portal.corrections
+Every read starts from accounts.access: correction requests through datarights.corrections
 (jobseekers_for: partner staff only see people oriented to their partner), a person's file through
 get_trajectory_for. Scope first (a foreign object is a 404), then the role (403).
 The programme manager sees a pseudonymised overview (reference, dates, status), never a name or the text.
