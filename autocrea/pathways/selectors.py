@@ -38,7 +38,7 @@ def booking_offer(user: Any, trajectory: Trajectory, limit: int = BOOKING_LIMIT)
     if not can(user, "record_information") or trajectory.current_step != Step.INTEREST:
         return None
     booking = current_booking(trajectory)
-    sessions: list[InformationSession] = []
+    sessions: list[Any] = []  # annotated with taken / free
     more = False
     if booking is None:
         language = trajectory.jobseeker.contact_language
