@@ -25,10 +25,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## make check: lint, format check, migrations up to date, types, templates, translations compiled
+## make check: lint, format check, import directions, migrations up to date, types, templates, translations compiled
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/mypy autocrea/pathways/services.py autocrea/coaching/services.py autocrea/accounts/access.py autocrea/reporting
 	$(BIN)/djlint autocrea/templates --lint

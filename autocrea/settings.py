@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "autocrea.jobseekers",
     "autocrea.pathways",
     "autocrea.coaching",
+    "autocrea.datarights",
     "autocrea.reporting",
     "autocrea.workspace",
     "autocrea.portal",

@@ -211,7 +211,7 @@ def _correction(world: dict[str, Any], which: str) -> list[Any]:
     """An open correction request of person A (own) or B (foreign)."""
     key = f"correction_{which}"
     if key not in world:
-        from autocrea.portal.models import CorrectionRequest
+        from autocrea.datarights.models import CorrectionRequest
 
         world[key] = CorrectionRequest.objects.create(
             jobseeker=world[which].jobseeker, what_is_wrong="Phone", what_it_should_be="0470 00 00 00"

@@ -18,10 +18,9 @@ from autocrea.backbone.errors import PathwayError, StaleVersionError, Transition
 from autocrea.backbone.roles import Role
 from autocrea.backbone.steps import Channel, Step
 from autocrea.backbone.transitions import ACTIONS, BY_NAME, EDGES, SERVICES, check_action, roles_for
-from autocrea.lib import registers
 from autocrea.partners import activities, programme
 from autocrea.partners.models import PartnerActivity
-from autocrea.pathways import services
+from autocrea.pathways import registers, services
 from autocrea.pathways.models import InformationSession, StepLog
 from autocrea.portal.views.pathway import can_choose_partner
 from tests.factories import make_trajectory

@@ -1,6 +1,6 @@
 """Collective sessions after planning: cancel a registration, change a series, cancel sessions to come.
 
-Also the attendance register shared with information sessions (autocrea/lib/registers.py). Expected
+Also the attendance register shared with information sessions (autocrea/pathways/registers.py). Expected
 texts are computed with gettext inside translation.override, so the checks hold before and after the
 catalogues are compiled.
 """
@@ -24,8 +24,8 @@ from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
 from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
-from autocrea.lib import registers
 from autocrea.notifications.models import Notification, NotificationKind
+from autocrea.pathways import registers
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationSession
 from tests.factories import make_jobseeker, make_trajectory

@@ -22,10 +22,10 @@ from django.utils.translation import gettext
 from autocrea.accounts.models import AuditEvent
 from autocrea.backbone.steps import Step
 from autocrea.coaching.models import Action, CoachingSession, Diagnostic, Goal, SessionAttendance
+from autocrea.datarights.corrections import CorrectionError, correction_request_answer
+from autocrea.datarights.models import CorrectionRequest, CorrectionStatus
 from autocrea.jobseekers.models import LanguageSkill
 from autocrea.pathways.models import InformationAttendance, InformationSession
-from autocrea.portal.corrections import CorrectionError, correction_request_answer
-from autocrea.portal.models import CorrectionRequest, CorrectionStatus
 from tests.factories import make_jobseeker, make_trajectory
 
 NISS = "85073003328"  # 85.07.30-033.28, valid (conventions-be.md)

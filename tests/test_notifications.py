@@ -29,7 +29,6 @@ from autocrea.notifications.models import Notification, NotificationKind, Notifi
 from autocrea.notifications.services import ics
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationAttendance, InformationSession
-from autocrea.portal import services as portal
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +70,7 @@ def calendar_of(message: Any) -> icalendar.Calendar:
 
 def book(trajectory: Any, session: InformationSession, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        portal.information_session_book(trajectory=trajectory, session=session, by=trajectory.jobseeker.user)
+        session_services.book_one(session=session, trajectory=trajectory, by=trajectory.jobseeker.user)
 
 
 def test_a_booking_sends_an_invitation_whose_ics_has_the_brussels_times(
@@ -142,7 +141,7 @@ def test_a_rolled_back_booking_sends_nothing(cast, counsellor, django_capture_on
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        portal.information_session_book(trajectory=trajectory, session=session, by=trajectory.jobseeker.user)
+        session_services.book_one(session=session, trajectory=trajectory, by=trajectory.jobseeker.user)
         raise RuntimeError("something failed after the booking")
     assert callbacks == []
     assert mail.outbox == []
@@ -158,7 +157,7 @@ def test_a_cancellation_sends_cancel_with_the_same_uid_and_a_higher_sequence(
     book(trajectory, session, django_capture_on_commit_callbacks)
     attendance = InformationAttendance.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        portal.information_session_cancel(attendance=attendance, by=trajectory.jobseeker.user)
+        session_services.cancel_booking(attendance=attendance, by=trajectory.jobseeker.user)
 
     assert len(mail.outbox) == 2
     invitation, cancellation = (calendar_of(m) for m in mail.outbox)
@@ -385,7 +384,7 @@ def test_the_database_backend_queues_the_invitation_and_the_worker_sends_it(sett
     trajectory = person(cast, counsellor)
     session = make_session()
     # Committed for real (transaction=True): on_commit enqueues on the database backend.
-    portal.information_session_book(trajectory=trajectory, session=session, by=trajectory.jobseeker.user)
+    session_services.book_one(session=session, trajectory=trajectory, by=trajectory.jobseeker.user)
 
     task = DBTaskResult.objects.get()
     assert task.task_path == "autocrea.notifications.tasks.send_notification"

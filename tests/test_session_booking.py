@@ -13,10 +13,11 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from autocrea.accounts.models import AuditEvent, User
+from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
 from autocrea.notifications.models import Notification
+from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import InformationAttendance, InformationSession
-from autocrea.portal import services as portal_services
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db
@@ -419,6 +420,76 @@ def test_the_person_cancelling_themselves_is_still_audited_as_their_own(client, 
     user = User.objects.create_user("amina", role="jobseeker")
     person.jobseeker.user = user
     person.jobseeker.save(update_fields=["user"])
-    portal_services.information_session_cancel(attendance=attendance, by=user)
+    session_services.cancel_booking(attendance=attendance, by=user)
     assert AuditEvent.objects.filter(user_id_ref=user.pk, action="information:cancelled").exists()
     assert not InformationAttendance.objects.filter(pk=attendance.pk).exists()
+
+
+# --- One booking service: the portal's booking follows the staff's rules (pathways.sessions.book_one) ---
+
+
+def person_with_account(counsellor: Any) -> tuple[Any, User]:
+    user = User.objects.create_user("amina-portal", role="jobseeker")
+    trajectory = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    trajectory.jobseeker.user = user
+    trajectory.jobseeker.save(update_fields=["user"])
+    return trajectory, user
+
+
+def portal_book(client: Any, user: User, session: InformationSession) -> Any:
+    client.force_login(user)
+    with translation.override("fr"):
+        return client.post(reverse("portal:session_book", args=[session.pk]), follow=True)
+
+
+def test_a_portal_booking_bumps_the_session_version_like_the_staff_path(client, counsellor):
+    person, user = person_with_account(counsellor)
+    session = make_session()
+    before = session.version
+    portal_book(client, user, session)
+    session.refresh_from_db()
+    assert session.version == before + 1
+    assert InformationAttendance.objects.filter(trajectory=person, session=session, status="registered").exists()
+    assert AuditEvent.objects.filter(user_id_ref=user.pk, action="information:booked").exists()
+
+
+def test_a_portal_booking_on_a_finalised_register_is_refused_and_writes_nothing(client, counsellor):
+    _person, user = person_with_account(counsellor)
+    session = make_session()
+    InformationSession.objects.filter(pk=session.pk).update(finalised_at=timezone.now())
+    before = session.version
+    response = portal_book(client, user, session)
+    with translation.override("fr"):
+        assert gettext("The register of this session is closed: nobody can be added any more.") in text(response)
+    assert not InformationAttendance.objects.filter(session=session).exists()
+    assert not Notification.objects.exists()
+    session.refresh_from_db()
+    assert session.version == before
+
+
+def test_a_person_cannot_book_someone_elses_trajectory_through_the_shared_service(counsellor):
+    person, _user = person_with_account(counsellor)
+    stranger = User.objects.create_user("someone-else", role="jobseeker")
+    with pytest.raises(PathwayError):
+        session_services.book_one(session=make_session(), trajectory=person, by=stranger)
+    assert not InformationAttendance.objects.filter(trajectory=person).exists()
+
+
+@pytest.mark.postgres
+def test_a_portal_booking_locks_the_session_then_the_trajectory_row(client, counsellor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person, user = person_with_account(counsellor)
+    session = make_session()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries, translation.override("fr"):
+        client.post(reverse("portal:session_book", args=[session.pk]))
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    tables = [
+        "session" if '"pathways_informationsession"' in sql.split("FROM", 1)[1].split("WHERE")[0] else "trajectory"
+        for sql in locks
+        if '"pathways_informationsession"' in sql or '"pathways_trajectory"' in sql
+    ]
+    assert tables[:2] == ["session", "trajectory"], locks
+    assert InformationAttendance.objects.filter(trajectory=person, session=session).exists()

@@ -7,7 +7,7 @@ from django import forms as django_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.lib.forms import _mark_errors, style_widget
+from autocrea.lib.forms import mark_errors, style_widget
 
 
 class LoginForm(AuthenticationForm):
@@ -33,7 +33,7 @@ class _GovukErrors:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
-        _mark_errors(self)  # type: ignore[arg-type]
+        mark_errors(self)  # type: ignore[arg-type]
 
 
 class AllauthLoginForm(_GovukErrors, allauth_forms.LoginForm):

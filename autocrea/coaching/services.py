@@ -36,12 +36,12 @@ from autocrea.coaching.models import (
     SkillAssessment,
     ViabilityTest,
 )
-from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.partners.activities import check_activity
+from autocrea.pathways import registers
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
-from autocrea.pathways.services import _ensure_can, _valid_enterprise_number
+from autocrea.pathways.services import ensure_can, valid_enterprise_number
 from autocrea.reference.models import BarrierCode
 from autocrea.reporting import summaries
 
@@ -60,7 +60,7 @@ def _touch(trajectory: Trajectory) -> None:
 
 def _locked_guided(trajectory: Trajectory, version: int | None) -> Trajectory:
     """Re-read the trajectory under a row lock, refuse a stale version, and check a partner accompanies it."""
-    fresh = pathways._locked(trajectory, version)
+    fresh = pathways.lock_trajectory(trajectory, version)
     _ensure_guided(fresh)
     return fresh
 
@@ -79,7 +79,7 @@ def record_diagnostic(
     version: int | None = None,
 ) -> Diagnostic:
     """Record the diagnostic with its skills baseline, and start the accompaniment."""
-    _ensure_can(by, "record_diagnostic", trajectory)
+    ensure_can(by, "record_diagnostic", trajectory)
     if trajectory.current_step not in steps_for("record_diagnostic"):
         raise PathwayError(_("The diagnostic is recorded once the partner has accepted the person."))
     trajectory = pathways.start_accompaniment(trajectory=trajectory, by=by, on=on, version=version)
@@ -110,7 +110,7 @@ def assess_skills(
     version: int | None = None,
 ) -> SkillAssessment:
     """Record a skills assessment on the 1–4 scale."""
-    _ensure_can(by, "record_coaching", trajectory)
+    ensure_can(by, "record_coaching", trajectory)
     trajectory = _locked_guided(trajectory, version)
     if set(scores) != set(SKILLS) or any(not 1 <= int(v) <= 4 for v in scores.values()):
         raise PathwayError(_("Give every skill a score from 1 to 4."))
@@ -137,7 +137,7 @@ def add_action(
 
     `activity`, when given, is an active activity of the trajectory's partner (partners/activities.py).
     """
-    _ensure_can(by, "record_coaching", trajectory)
+    ensure_can(by, "record_coaching", trajectory)
     trajectory = _locked_guided(trajectory, version)
     if not goal_title.strip() or not title.strip():
         raise PathwayError(_("Give the goal and the action."))
@@ -172,7 +172,7 @@ def record_individual_session(
     and notes are recorded once it has taken place (record_individual_outcome), or it is cancelled
     (cancel_individual_session).
     """
-    _ensure_can(by, "record_coaching", trajectory)
+    ensure_can(by, "record_coaching", trajectory)
     trajectory = _locked_guided(trajectory, version)
     partner_id = _ensure_guided(trajectory)
     if duration_minutes <= 0 or duration_minutes > 8 * 60:
@@ -205,7 +205,7 @@ def record_individual_session(
 
 def _locked_individual(session: CoachingSession, trajectory: Trajectory, by: Any) -> tuple[CoachingSession, Any]:
     """Lock a planned individual session of `trajectory` and its attendance; refuse one already closed."""
-    _ensure_can(by, "record_coaching", trajectory)
+    ensure_can(by, "record_coaching", trajectory)
     fresh = CoachingSession.objects.select_for_update().filter(pk=session.pk, kind=SessionKind.INDIVIDUAL).first()
     attendance = (
         SessionAttendance.objects.select_related("trajectory__jobseeker")
@@ -276,7 +276,7 @@ def record_milestone(
     version: int | None = None,
 ) -> Milestone:
     """Record a project milestone; an enterprise registration needs a valid BCE/KBO number."""
-    _ensure_can(by, "record_coaching", trajectory)
+    ensure_can(by, "record_coaching", trajectory)
     trajectory = _locked_guided(trajectory, version)
     if on > timezone.localdate():
         raise PathwayError(_("The date cannot be in the future."))
@@ -285,7 +285,7 @@ def record_milestone(
     if kind == MilestoneKind.ENTERPRISE_REGISTRATION and not enterprise_number:
         raise PathwayError(_("Give the enterprise number (BCE/KBO) of the business created."))
     if enterprise_number:
-        enterprise_number = _valid_enterprise_number(enterprise_number)
+        enterprise_number = valid_enterprise_number(enterprise_number)
     if Milestone.objects.filter(trajectory=trajectory, kind=kind).exists():
         raise PathwayError(_("This milestone is already recorded."))
     milestone = Milestone.objects.create(
@@ -309,7 +309,7 @@ def record_viability_test(
     version: int | None = None,
 ) -> ViabilityTest:
     """Record a viability test (activity test, on-site test) with its revenue and final decision."""
-    _ensure_can(by, "record_coaching", trajectory)
+    ensure_can(by, "record_coaching", trajectory)
     trajectory = _locked_guided(trajectory, version)
     if ends_on < starts_on:
         raise PathwayError(_("The end date cannot be before the start date."))

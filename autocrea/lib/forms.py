@@ -35,7 +35,7 @@ def style_widget(field: forms.Field, has_error: bool = False) -> None:
     widget.attrs["class"] = css
 
 
-def _mark_errors(form: forms.BaseForm) -> None:
+def mark_errors(form: forms.BaseForm) -> None:
     """Give the widgets of fields in error the GOV.UK error class and aria-invalid."""
     for name in form.errors:
         if name in form.fields:
@@ -61,7 +61,7 @@ class GovukForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
-        _mark_errors(self)
+        mark_errors(self)
 
 
 class GovukModelForm(forms.ModelForm):
@@ -74,4 +74,4 @@ class GovukModelForm(forms.ModelForm):
 
     def full_clean(self) -> None:
         super().full_clean()
-        _mark_errors(self)
+        mark_errors(self)

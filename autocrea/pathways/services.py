@@ -529,3 +529,21 @@ def reorient(
 
 def is_closed(trajectory: Trajectory) -> bool:
     return trajectory.current_step in CLOSED_STEPS
+
+
+# --- Shared with the other apps' services (coaching): public names, so that no private helper crosses a module ---
+
+
+def lock_trajectory(trajectory: Trajectory, version: int | None) -> Trajectory:
+    """Re-read the trajectory under a row lock and refuse a stale version, as every pathway service does."""
+    return _locked(trajectory, version)
+
+
+def ensure_can(by: Any, action: str, trajectory: Trajectory | None = None) -> None:
+    """Refuse `action` to `by` (accounts.access.can) with the services' one message."""
+    _ensure_can(by, action, trajectory)
+
+
+def valid_enterprise_number(value: str) -> str:
+    """Return the BCE/KBO number cleaned, or refuse it with the validator's message."""
+    return _valid_enterprise_number(value)

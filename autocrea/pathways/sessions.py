@@ -1,6 +1,8 @@
-"""Collective information sessions seen from the counter: registrations and the attendance register.
+"""Collective information sessions: registrations, bookings and cancellations, and the attendance register.
 
-Every function here is one atomic business operation that takes the acting user, locks the session
+The one booking service for both sides: a counsellor (workspace) and the person themselves (portal)
+book through book_one and cancel through cancel_booking, with the same rules (session row locked,
+then the trajectory row; a closed register refused; the session's version bumped). Every function here is one atomic business operation that takes the acting user, locks the session
 row first (so two counsellors cannot take the last seat or save the same register at once), checks
 the session's version when the caller shows one (a stale register is refused, never overwritten),
 and moves a trajectory only through pathways.services.
@@ -21,9 +23,8 @@ from autocrea.accounts import audit
 from autocrea.accounts.access import can
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Channel, Step
-from autocrea.lib import registers
 from autocrea.notifications.services import notify
-from autocrea.pathways import services
+from autocrea.pathways import registers, services
 from autocrea.pathways.models import (
     Attendance,
     InformationAttendance,
@@ -32,7 +33,7 @@ from autocrea.pathways.models import (
     TrajectoryQuerySet,
 )
 
-# Registrations that hold a seat (as in the portal): see lib/registers.py.
+# Registrations that hold a seat (as in the portal): see pathways/registers.py.
 SEAT_STATUSES = registers.SEAT_STATUSES
 seats_taken = registers.seats_taken
 has_started = registers.has_started
@@ -80,12 +81,19 @@ def register_to_session(
             % {"names": ", ".join(str(t.jobseeker) for t in people if t.pk in already)}
         )
     registers.ensure_places(session, len(people))
+    return _create_registrations(session, people, by=by, action="information:registered")
+
+
+def _create_registrations(
+    session: InformationSession, people: list[Trajectory], *, by: Any, action: str
+) -> list[InformationAttendance]:
+    # Both sides end here, under the session's and the people's row locks taken by the caller.
     rows = InformationAttendance.objects.bulk_create(
         [InformationAttendance(trajectory=t, session=session, status=Attendance.REGISTERED) for t in people]
     )
     registers.bump(session)
     for t in people:
-        audit.record(user=by, action="information:registered", obj=t)
+        audit.record(user=by, action=action, obj=t)
         notify.invite(jobseeker=t.jobseeker, session=session)  # sent after commit, for a session to come
     return rows
 
@@ -195,10 +203,23 @@ def current_booking(trajectory: Trajectory) -> InformationAttendance | None:
     )
 
 
+def _books_for_themselves(trajectory: Trajectory, by: Any) -> bool:
+    return by.pk is not None and trajectory.jobseeker.user_id == by.pk
+
+
 @transaction.atomic
-def book_one(*, session: InformationSession, trajectory: Trajectory, by: Any, version: int | None) -> None:
-    """Book one person on a session to come, from their page: refused when they already have a booking
-    to come or the session has started; otherwise register_to_session (capacity, lock, version)."""
+def book_one(
+    *, session: InformationSession, trajectory: Trajectory, by: Any, version: int | None = None
+) -> InformationAttendance:
+    """Book one person on a session to come: by a counsellor from their page, or by the person in the portal.
+
+    Refused when they already have a booking to come or the session has started. The rules are
+    register_to_session's either way (session row locked, closed register refused, trajectory row
+    locked, capacity, version bumped); only the wording differs, addressed to the person when they
+    book for themselves.
+    """
+    if _books_for_themselves(trajectory, by):
+        return _book_for_themselves(session=session, trajectory=trajectory, by=by, version=version)
     booking = current_booking(trajectory)
     if booking is not None:
         raise PathwayError(
@@ -210,4 +231,55 @@ def book_one(*, session: InformationSession, trajectory: Trajectory, by: Any, ve
         )
     if registers.has_started(session):
         raise PathwayError(_("This session has already started. Choose another date."))
-    register_to_session(session=session, trajectories=[trajectory], by=by, version=version)
+    return register_to_session(session=session, trajectories=[trajectory], by=by, version=version)[0]
+
+
+def _book_for_themselves(
+    *, session: InformationSession, trajectory: Trajectory, by: Any, version: int | None
+) -> InformationAttendance:
+    # Same locks in the same order as register_to_session: the session first, then the trajectory.
+    session = registers.lock(session, version)
+    registers.ensure_open_for_registration(session)
+    trajectory = Trajectory.objects.select_for_update().select_related("jobseeker").get(pk=trajectory.pk)
+    if trajectory.current_step != Step.INTEREST:
+        raise PathwayError(_("You no longer need an information session: you have already received the information."))
+    if registers.has_started(session):
+        raise PathwayError(_("This session has already started. Choose another date."))
+    if InformationAttendance.objects.filter(
+        trajectory=trajectory, session__starts_at__gt=timezone.now(), status=Attendance.REGISTERED
+    ).exists():
+        raise PathwayError(_("You already have a booking. Cancel it first if you want another date."))
+    if registers.seats_taken(session) >= session.capacity:
+        raise PathwayError(_("This session is full. Choose another date."))
+    return _create_registrations(session, [trajectory], by=by, action="information:booked")[0]
+
+
+@transaction.atomic
+def cancel_booking(*, attendance: InformationAttendance, by: Any, version: int | None = None) -> None:
+    """Cancel a future booking and free the seat: by the person, or by a counsellor on their behalf.
+
+    The session row is locked first (as when registering) and its version goes up; a counsellor shows
+    the version of the session they saw, and a stale one is refused. The person receives the same
+    cancellation either way; the audit row says who did it.
+    """
+    booking = InformationAttendance.objects.select_related("trajectory__jobseeker").filter(pk=attendance.pk).first()
+    if booking is None or booking.session_id is None:
+        raise PathwayError(_("This booking can no longer be cancelled."))
+    on_behalf = booking.trajectory.jobseeker.user_id != by.pk
+    if on_behalf and not can(by, "record_information", booking.trajectory):
+        raise PathwayError(_("You are not allowed to do this for this person."))
+    session = registers.lock(InformationSession(pk=booking.session_id), version)
+    booking = (
+        InformationAttendance.objects.select_for_update(of=("self",))
+        .select_related("trajectory__jobseeker")
+        .filter(pk=booking.pk)
+        .first()
+    )
+    if booking is None or booking.status != Attendance.REGISTERED or registers.has_started(session):
+        raise PathwayError(_("This booking can no longer be cancelled."))
+    trajectory = booking.trajectory
+    booking.delete()
+    registers.bump(session)
+    action = "information:cancelled_for_person" if on_behalf else "information:cancelled"
+    audit.record(user=by, action=action, obj=trajectory)
+    notify.cancel(jobseeker=trajectory.jobseeker, session=session)  # sent after commit

@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from autocrea.portal.corrections import MAX_LENGTH
+from autocrea.datarights.corrections import MAX_LENGTH
 from autocrea.portal.forms import PortalForm
 
 
 class CorrectionRequestForm(PortalForm):
-    # A one-time token: the same form submitted twice creates one request (portal/corrections.py).
+    # A one-time token: the same form submitted twice creates one request (datarights/corrections.py).
     form_token = forms.UUIDField(widget=forms.HiddenInput)
     what_is_wrong = forms.CharField(
         label=_("What is wrong?"),

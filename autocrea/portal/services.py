@@ -1,8 +1,9 @@
 """What a job seeker does from the portal: atomic, takes the acting user, checks ownership.
 
 Step changes are never made here: they go through autocrea.pathways.services (express_interest,
-orient). These functions only orchestrate an account creation around express_interest and write
-the records that do not move a step (a booking, an action of the plan marked done).
+orient), and information-session bookings through autocrea.pathways.sessions (book_one, cancel_booking:
+the same rules as the staff's). These functions only orchestrate an account creation around
+express_interest and write the records that do not move a step (an action of the plan marked done).
 """
 
 from __future__ import annotations
@@ -13,27 +14,18 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
-from autocrea.accounts.access import can
-from autocrea.accounts.models import User
+from autocrea.accounts.models import Role, User
 from autocrea.backbone.errors import PathwayError
-from autocrea.backbone.roles import Role
-from autocrea.backbone.steps import Channel, Step
+from autocrea.backbone.steps import Channel
 from autocrea.coaching.models import Action, ActionOwner, ActionStatus
 from autocrea.jobseekers.models import Jobseeker
-from autocrea.lib import registers
-from autocrea.notifications.services import notify
 from autocrea.pathways import services as pathways
-from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
+from autocrea.pathways.models import Trajectory
 from autocrea.portal.models import AccessibilityReport
 from autocrea.reference.models import BusinessSector, Commune
-
-# Registrations that hold a seat: a cancelled booking is deleted, an absence after the fact still counts.
-SEAT_STATUSES = [Attendance.REGISTERED, Attendance.PRESENT, Attendance.ABSENT]
 
 
 class AccountExists(PathwayError):
@@ -106,72 +98,6 @@ def jobseeker_register_and_express_interest(*, answers: InterestAnswers) -> Traj
         project_summary=answers.project_summary,
         sector=answers.sector,
     )
-
-
-def sessions_with_seats(*, language: str) -> QuerySet[InformationSession]:
-    """Return future information sessions in `language`, each annotated with `taken` seats."""
-    return (
-        InformationSession.objects.filter(starts_at__gt=timezone.now(), language=language)
-        .annotate(taken=Count("attendances", filter=Q(attendances__status__in=SEAT_STATUSES)))
-        .order_by("starts_at")
-    )
-
-
-@transaction.atomic
-def information_session_book(*, trajectory: Trajectory, session: InformationSession, by: Any) -> InformationAttendance:
-    """Book a seat for the person; the step does not move (staff record the attendance later)."""
-    if trajectory.jobseeker.user_id != by.pk:
-        raise PathwayError(_("You are not allowed to do this for this person."))
-    if trajectory.current_step != Step.INTEREST:
-        raise PathwayError(_("You no longer need an information session: you have already received the information."))
-    # Lock the session row so that two people cannot take the last seat at the same time.
-    session = InformationSession.objects.select_for_update().get(pk=session.pk)
-    if session.starts_at <= timezone.now():
-        raise PathwayError(_("This session has already started. Choose another date."))
-    if InformationAttendance.objects.filter(
-        trajectory=trajectory, session__starts_at__gt=timezone.now(), status=Attendance.REGISTERED
-    ).exists():
-        raise PathwayError(_("You already have a booking. Cancel it first if you want another date."))
-    taken = session.attendances.filter(status__in=SEAT_STATUSES).count()
-    if taken >= session.capacity:
-        raise PathwayError(_("This session is full. Choose another date."))
-    attendance = InformationAttendance.objects.create(
-        trajectory=trajectory, session=session, status=Attendance.REGISTERED
-    )
-    audit.record(user=by, action="information:booked", obj=trajectory)
-    notify.invite(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
-    return attendance
-
-
-@transaction.atomic
-def information_session_cancel(*, attendance: InformationAttendance, by: Any, version: int | None = None) -> None:
-    """Cancel a future booking and free the seat: by the person, or by a counsellor on their behalf.
-
-    The session row is locked first (as when registering) and its version goes up; a counsellor shows
-    the version of the session they saw, and a stale one is refused. The person receives the same
-    cancellation either way; the audit row says who did it.
-    """
-    booking = InformationAttendance.objects.select_related("trajectory__jobseeker").filter(pk=attendance.pk).first()
-    if booking is None or booking.session_id is None:
-        raise PathwayError(_("This booking can no longer be cancelled."))
-    on_behalf = booking.trajectory.jobseeker.user_id != by.pk
-    if on_behalf and not can(by, "record_information", booking.trajectory):
-        raise PathwayError(_("You are not allowed to do this for this person."))
-    session = registers.lock(InformationSession(pk=booking.session_id), version)
-    booking = (
-        InformationAttendance.objects.select_for_update(of=("self",))
-        .select_related("trajectory__jobseeker")
-        .filter(pk=booking.pk)
-        .first()
-    )
-    if booking is None or booking.status != Attendance.REGISTERED or registers.has_started(session):
-        raise PathwayError(_("This booking can no longer be cancelled."))
-    trajectory = booking.trajectory
-    booking.delete()
-    registers.bump(session)
-    action = "information:cancelled_for_person" if on_behalf else "information:cancelled"
-    audit.record(user=by, action=action, obj=trajectory)
-    notify.cancel(jobseeker=trajectory.jobseeker, session=session)  # sent after commit
 
 
 @transaction.atomic

@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from autocrea.backbone.steps import Channel
+from autocrea.datarights.corrections import MAX_LENGTH
+from autocrea.datarights.models import CorrectionStatus
 from autocrea.lib.forms import GovukForm
-from autocrea.portal.corrections import MAX_LENGTH
-from autocrea.portal.models import CorrectionStatus
 from autocrea.workspace.forms_base import HintedRadioSelect
 
 

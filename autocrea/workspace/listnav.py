@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts.access import may_view_caseload
+from autocrea.workspace.selectors import filtered_caseload, filtered_trajectories, sort_key
 
 LISTS = ("caseload", "trajectories")
 # The cursor of a page of the list says nothing about the order: it is left out.
@@ -37,7 +38,6 @@ def _rows_and_order(name: str, user: Any, filters: QueryDict) -> tuple[Any, str,
     """Return the filtered rows of list `name` for `user`, its sort field and whether it is descending."""
     if name == "caseload":
         from autocrea.workspace.forms_caseload import CaseloadFilterForm, coaches_of
-        from autocrea.workspace.views.caseload import filtered_caseload, sort_key
 
         if not may_view_caseload(user):
             return None
@@ -47,7 +47,6 @@ def _rows_and_order(name: str, user: Any, filters: QueryDict) -> tuple[Any, str,
         return filtered_caseload(user, criteria, timezone.now()), key, descending
     if name == "trajectories":
         from autocrea.workspace.forms import TrajectoryFilterForm
-        from autocrea.workspace.views.funnel import filtered_trajectories
 
         form = TrajectoryFilterForm(filters or None, user=user)
         form.is_valid()

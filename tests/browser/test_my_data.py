@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from autocrea.backbone.steps import Step
 from autocrea.coaching.models import Action, Goal
-from autocrea.portal.models import CorrectionRequest
+from autocrea.datarights.models import CorrectionRequest
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 

@@ -13,14 +13,9 @@ from django.urls import reverse
 
 from autocrea.accounts.access import may_use_the_portal, trajectories_for
 from autocrea.coaching.models import SessionAttendance
+from autocrea.lib.downloads import ics_response
 from autocrea.notifications.services import ics
 from autocrea.pathways.models import InformationAttendance
-
-
-def ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _person_ics(request: HttpRequest, attendance: InformationAttendance | SessionAttendance | None) -> HttpResponse:

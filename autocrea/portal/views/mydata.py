@@ -14,19 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from autocrea.datarights import subject_access
+from autocrea.datarights.corrections import CorrectionError, correction_request_create
+from autocrea.lib.downloads import json_response
 from autocrea.lib.pdf import pdf_response
-from autocrea.portal import mydata
-from autocrea.portal.corrections import CorrectionError, correction_request_create
 from autocrea.portal.forms_corrections import CorrectionRequestForm
 from autocrea.portal.views.base import jobseeker_required, my_jobseeker
-
-
-def json_response(content: bytes, filename: str) -> HttpResponse:
-    """Return a JSON file as a download, never cached (personal data)."""
-    response = HttpResponse(content, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @never_cache
@@ -35,9 +28,9 @@ def json_response(content: bytes, filename: str) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     """Show everything held about me, grouped in plain words, with my correction requests."""
     person = my_jobseeker(request)
-    context: dict[str, object] = {"person": person, "retention_years": mydata.retention_years()}
+    context: dict[str, object] = {"person": person, "retention_years": subject_access.retention_years()}
     if person is not None:
-        context["data"] = mydata.collect(person)
+        context["data"] = subject_access.collect(person)
     return render(request, "portal/my_data.html", context)
 
 
@@ -47,7 +40,7 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
     person = my_jobseeker(request)
     if person is None:
         return redirect("portal:my_data")
-    content, filename = mydata.export_json(person, by=request.user)
+    content, filename = subject_access.export_json(person, by=request.user)
     return json_response(content, filename)
 
 
@@ -57,7 +50,7 @@ def my_data_pdf(request: HttpRequest) -> HttpResponse:
     person = my_jobseeker(request)
     if person is None:
         return redirect("portal:my_data")
-    content, filename = mydata.export_pdf(person, by=request.user)
+    content, filename = subject_access.export_pdf(person, by=request.user)
     return pdf_response(content, filename)
 
 

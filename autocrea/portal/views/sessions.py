@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
 from autocrea.coaching.models import SessionAttendance
+from autocrea.pathways import selectors
+from autocrea.pathways import sessions as services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession
-from autocrea.portal import services
 from autocrea.portal.views.base import jobseeker_required, my_trajectory
 
 
@@ -24,7 +25,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     booking = None
     appointments: list[SessionAttendance] = []
     if trajectory is not None:
-        rows = list(services.sessions_with_seats(language=trajectory.jobseeker.contact_language))
+        rows = list(selectors.sessions_with_seats(language=trajectory.jobseeker.contact_language))
         booking = (
             InformationAttendance.objects.filter(
                 trajectory=trajectory, status=Attendance.REGISTERED, session__starts_at__gt=timezone.now()
@@ -66,7 +67,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if trajectory is None or session is None:
         raise Http404
     try:
-        services.information_session_book(trajectory=trajectory, session=session, by=request.user)
+        services.book_one(session=session, trajectory=trajectory, by=request.user)
     except PathwayError as exc:
         messages.error(request, exc.message)
     else:
@@ -83,7 +84,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if attendance is None:
         raise Http404
     try:
-        services.information_session_cancel(attendance=attendance, by=request.user)
+        services.cancel_booking(attendance=attendance, by=request.user)
     except PathwayError as exc:
         messages.error(request, exc.message)
     else:

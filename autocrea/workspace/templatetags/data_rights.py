@@ -11,8 +11,8 @@ from typing import Any
 from django import template
 
 from autocrea.accounts.access import may_answer_correction_requests, may_export_personal_data
+from autocrea.datarights.corrections import correction_requests_for
 from autocrea.pathways.models import Trajectory
-from autocrea.portal.corrections import correction_requests_for
 
 register = template.Library()
 

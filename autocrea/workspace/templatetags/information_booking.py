@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from autocrea.pathways.models import Trajectory
-from autocrea.workspace.views.sessions import booking_offer
+from autocrea.pathways.selectors import booking_offer
 
 register = template.Library()
 

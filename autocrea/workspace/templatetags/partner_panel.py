@@ -7,9 +7,9 @@ from typing import Any
 from django import template
 
 from autocrea.accounts.access import may_see_coaching_records
+from autocrea.coaching.selectors import partner_panel_context
 from autocrea.lib.identifiers import format_enterprise_number
 from autocrea.pathways.models import Trajectory
-from autocrea.workspace.views.partner import partner_panel_context
 
 register = template.Library()
 

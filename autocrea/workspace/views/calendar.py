@@ -20,9 +20,9 @@ from autocrea.accounts.access import (
     trajectories_for,
 )
 from autocrea.coaching.models import CoachingSession
+from autocrea.lib.downloads import ics_response
 from autocrea.notifications.services import ics
 from autocrea.pathways.models import InformationSession
-from autocrea.portal.views.calendar import ics_response
 
 
 @login_required

@@ -6,13 +6,12 @@ OFFSET, no COUNT), and the next due action is one correlated subquery, not a que
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,52 +21,20 @@ from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts.access import may_view_caseload, trajectories_for
 from autocrea.backbone.errors import PathwayError
-from autocrea.coaching.models import Action, ActionStatus
 from autocrea.pathways.caseload import assign_coach
 from autocrea.workspace.forms_caseload import AssignCoachForm, CaseloadFilterForm, coaches_of
 from autocrea.workspace.forms_collective import CaseloadRegisterForm
 from autocrea.workspace.listnav import list_nav_query
+from autocrea.workspace.selectors import filtered_caseload, sort_key
 from autocrea.workspace.views.collective import register_from_caseload
-from autocrea.workspace.views.funnel import STEP_TAG_COLOURS, _url_with
+from autocrea.workspace.views.funnel import STEP_TAG_COLOURS, url_with
 
 PAGE_SIZE = 25
-DUE_WITHIN_DAYS = 7
 
 
 def _require_partner_staff(user: Any) -> None:
     if not may_view_caseload(user):
         raise PermissionDenied
-
-
-def _next_due() -> Subquery:
-    """Return the earliest due date of a trajectory's actions still to do (one subquery for the page)."""
-    actions = Action.objects.filter(goal__trajectory=OuterRef("pk"), status=ActionStatus.TODO).order_by("due_on")
-    return Subquery(actions.values("due_on")[:1], output_field=DateField())
-
-
-def filtered_caseload(user: Any, criteria: dict[str, Any], now: datetime.datetime) -> QuerySet[Any]:
-    """Return the filtered caseload, unordered and unpaginated."""
-    rows = trajectories_for(user).open()
-    if criteria["scope"] == CaseloadFilterForm.MINE:
-        rows = rows.filter(coach_id=user.pk)
-    elif criteria["coach"] is not None:
-        rows = rows.filter(coach=criteria["coach"])
-    if criteria["step"]:
-        rows = rows.filter(current_step=criteria["step"])
-    if criteria["stalled"]:
-        rows = rows.filter(last_activity_at__lt=now - datetime.timedelta(weeks=criteria["weeks"]))
-    rows = rows.annotate(next_due_on=_next_due())
-    if criteria["due"]:
-        rows = rows.filter(next_due_on__lte=timezone.localdate() + datetime.timedelta(days=DUE_WITHIN_DAYS))
-    return rows
-
-
-def sort_key(criteria: dict[str, Any]) -> tuple[str, bool]:
-    """Return the field the caseload is sorted on and whether the order is descending."""
-    if criteria["sort"] == CaseloadFilterForm.BY_NAME:
-        return "jobseeker__search_name", False
-    # Stalled files are worked oldest first; otherwise the most recently active come first.
-    return "last_activity_at", not criteria["stalled"]
 
 
 def _page(rows: QuerySet[Any], criteria: dict[str, Any]) -> tuple[list[Any], bool]:
@@ -120,12 +87,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "criteria": criteria,
         "weeks_value": weeks_value,
         "partner_scope": criteria["scope"] == CaseloadFilterForm.PARTNER,
-        "mine_url": _url_with(params, scope=CaseloadFilterForm.MINE, after=None, coach=None),
-        "partner_url": _url_with(params, scope=CaseloadFilterForm.PARTNER, after=None),
+        "mine_url": url_with(params, scope=CaseloadFilterForm.MINE, after=None, coach=None),
+        "partner_url": url_with(params, scope=CaseloadFilterForm.PARTNER, after=None),
         "clear_url": f"?scope={criteria['scope']}",
         "rows": rows,
-        "next_url": _url_with(params, after=page[-1].pk) if has_next else "",
-        "first_url": _url_with(params, after=None) if criteria["after"] else "",
+        "next_url": url_with(params, after=page[-1].pk) if has_next else "",
+        "first_url": url_with(params, after=None) if criteria["after"] else "",
         "filtered": bool(criteria["step"] or criteria["coach"] or criteria["stalled"] or criteria["due"]),
         "assign_form": AssignCoachForm(coaches=coaches_of(request.user.partner_id)),
         "register_form": CaseloadRegisterForm(partner_id=request.user.partner_id),

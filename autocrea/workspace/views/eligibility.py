@@ -19,7 +19,7 @@ from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.eligibility import evaluate
 from autocrea.jobseekers.services import justify_eligibility
 from autocrea.lib.forms import GovukForm
-from autocrea.workspace.views.funnel import _require_case_staff
+from autocrea.workspace.views.funnel import require_case_staff
 
 
 class JustificationForm(GovukForm):
@@ -36,7 +36,7 @@ class JustificationForm(GovukForm):
 def justify(request: HttpRequest, pk: int) -> HttpResponse:
     """Record (or change) why a person outside the eligibility rules is followed anyway."""
     trajectory = get_trajectory_for(request.user, pk)
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     if not can(request.user, "justify_eligibility"):
         raise PermissionDenied
     person = trajectory.jobseeker

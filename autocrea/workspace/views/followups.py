@@ -34,7 +34,7 @@ from autocrea.workspace.forms_followups import (
     FollowUpFilterForm,
     NoResponseForm,
 )
-from autocrea.workspace.views.funnel import _require_case_staff, _url_with
+from autocrea.workspace.views.funnel import require_case_staff, url_with
 
 PAGE_SIZE = 25
 
@@ -58,7 +58,7 @@ def _page(rows: QuerySet[Any], criteria: dict[str, Any]) -> tuple[list[Any], boo
 @require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """List the follow-ups of one view (due and overdue by default), sorted by due date."""
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     form = FollowUpFilterForm(request.GET or None)
     criteria = form.criteria()
     today = timezone.localdate()
@@ -82,7 +82,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         {
             "label": label,
             "count": counts[view],
-            "url": _url_with(params, show=view, after=None),
+            "url": url_with(params, show=view, after=None),
             "current": view == criteria["show"],
         }
         for view, label in VIEW_LABELS.items()
@@ -94,8 +94,8 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         "current_label": VIEW_LABELS[criteria["show"]],
         "rows": rows,
         "back": criteria["show"],
-        "next_url": _url_with(params, after=page[-1].pk) if has_next else "",
-        "first_url": _url_with(params, after=None) if criteria["after"] else "",
+        "next_url": url_with(params, after=page[-1].pk) if has_next else "",
+        "first_url": url_with(params, after=None) if criteria["after"] else "",
         "reminder_days": followups.REMINDER_AFTER_DAYS,
         "overdue_days": followups.OVERDUE_AFTER_DAYS,
     }
@@ -125,7 +125,7 @@ def _follow_up_action(
     trajectory has no follow-up to do the page says so and shows no form.
     """
     trajectory = get_trajectory_for(request.user, pk)
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     if not can(request.user, "record_follow_up", trajectory):
         raise PermissionDenied
     follow_up = followups.live_follow_up(trajectory)

@@ -49,6 +49,7 @@ from autocrea.workspace.forms import (
     TrajectoryFilterForm,
 )
 from autocrea.workspace.listnav import list_nav_query, list_neighbours
+from autocrea.workspace.selectors import filtered_trajectories
 from autocrea.workspace.views.base import trajectory_action
 
 PAGE_SIZE = 25
@@ -66,13 +67,14 @@ STEP_TAG_COLOURS = {
 }
 
 
-def _require_case_staff(user: Any) -> None:
-    # Job seekers, programme managers, administrators and users without a role get 403 whatever the object.
+def require_case_staff(user: Any) -> None:
+    """Refuse (403) anyone but case staff: shared by the workspace's case pages."""
     if not may_work_on_files(user):
         raise PermissionDenied
 
 
-def _url_with(params: QueryDict, **changes: Any) -> str:
+def url_with(params: QueryDict, **changes: Any) -> str:
+    """Return `?…` of `params` with `changes` applied (None removes a parameter): the lists' links."""
     query = params.copy()
     for name, value in changes.items():
         query.pop(name, None)
@@ -82,24 +84,10 @@ def _url_with(params: QueryDict, **changes: Any) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-def filtered_trajectories(user: Any, filters: dict[str, Any]) -> Any:
-    """Return the trajectories of `user`'s scope that match the list's search and filters, unordered."""
-    rows = trajectories_for(user).select_related("jobseeker", "partner")
-    key = search_key(filters.get("q") or "")
-    if key:
-        # A range on the normalised name, like JobseekerQuerySet.name_prefix, so an index can serve it.
-        rows = rows.filter(jobseeker__search_name__gte=key, jobseeker__search_name__lt=key[:-1] + chr(ord(key[-1]) + 1))
-    if filters.get("step"):
-        rows = rows.filter(current_step=filters["step"])
-    if filters.get("partner"):
-        rows = rows.filter(partner=filters["partner"])
-    return rows
-
-
 @login_required
 def trajectory_list(request: HttpRequest) -> HttpResponse:
     """List the trajectories the user may see: name prefix search, filters and keyset pagination."""
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     form = TrajectoryFilterForm(request.GET or None, user=request.user)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
@@ -120,8 +108,8 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "rows": [{"trajectory": t, "colour": STEP_TAG_COLOURS[t.current_step]} for t in page],
-        "next_url": _url_with(request.GET, after=page[-1].pk) if has_next else "",
-        "first_url": _url_with(request.GET, after=None) if after else "",
+        "next_url": url_with(request.GET, after=page[-1].pk) if has_next else "",
+        "first_url": url_with(request.GET, after=None) if after else "",
         "filtered": bool(key or filters.get("step") or filters.get("partner")),
         "nav_query": list_nav_query("trajectories", request.GET),
     }
@@ -188,7 +176,7 @@ def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one trajectory: the person, the backbone, the actions and the timeline."""
     # Scope first: an object outside the user's scope is a 404 whatever their role (never a 403 hint).
     trajectory = get_trajectory_for(request.user, pk)
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     audit.record(user=request.user, action="read:trajectory", obj=trajectory)
     partner_view = may_see_coaching_records(request.user, trajectory)
     actions = available_actions(request.user, trajectory)
@@ -229,7 +217,7 @@ def _undelivered(user: Any, trajectory: Trajectory) -> list[Notification]:
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     """Register a new person and their interest on their behalf, in one transaction."""
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     if not can(request.user, "express_interest"):
         raise PermissionDenied
     form = IntakeForm(request.POST or None)
@@ -264,7 +252,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 def _staff_action(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
     """Run `trajectory_action` for staff only: the person's own portal is not this workspace."""
     get_trajectory_for(request.user, pk)  # 404 before 403, as in trajectory_action
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     return trajectory_action(request, pk, **kwargs)
 
 

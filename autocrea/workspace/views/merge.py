@@ -17,7 +17,7 @@ from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.merge import MERGEABLE_FIELDS, merge_jobseekers
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.jobseekers.services import find_duplicates
-from autocrea.workspace.views.funnel import _require_case_staff
+from autocrea.workspace.views.funnel import require_case_staff
 
 
 def _display(person: Jobseeker, name: str) -> str:
@@ -57,7 +57,7 @@ def _differences(keep: Jobseeker, duplicate: Jobseeker) -> list[dict[str, Any]]:
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """List the possible duplicates of this trajectory's person, then merge the chosen one into them."""
     trajectory = get_trajectory_for(request.user, pk)
-    _require_case_staff(request.user)
+    require_case_staff(request.user)
     if not can(request.user, "merge_jobseekers"):
         raise PermissionDenied
     keep = trajectory.jobseeker

@@ -1,7 +1,8 @@
 """The partner's screens for one trajectory: answer, diagnostic, plan, sessions, milestones, exit, follow-up.
 
 Every view is the same shape (views/base.trajectory_action): access helper → form → one service call
-→ message → redirect. `partner_panel_context` gathers what the partner panel of the trajectory page shows.
+→ message → redirect. What the partner panel of the trajectory page shows is read by
+coaching.selectors.partner_panel_context.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -18,9 +18,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from autocrea.accounts.access import can, coaching_records_for, get_trajectory_for, trajectories_for
+from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
 from autocrea.coaching import services as coaching
-from autocrea.coaching.models import SKILLS, Action, CoachingSession, SessionAttendance, SessionKind, SkillAssessment
+from autocrea.coaching.models import SKILLS, CoachingSession, SessionAttendance, SessionKind
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
 from autocrea.workspace import forms_coaching, forms_exit, forms_followups, forms_orientation
@@ -378,65 +378,3 @@ def reorient(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("The re-orientation is recorded."),
     )
     return _leave_if_out_of_scope(request, pk, response)
-
-
-def _signed(number: int) -> str:
-    return f"+{number}" if number > 0 else (f"−{-number}" if number < 0 else "0")
-
-
-def partner_panel_context(trajectory: Trajectory, *, user: Any) -> dict[str, Any]:
-    """Return what the partner panel shows `user`, in a fixed number of queries whatever the amount of data.
-
-    Diagnostics and sessions carry coaching notes: accounts.access.coaching_records_for says which are shown.
-    """
-    diagnostic = (
-        coaching_records_for(user, trajectory, trajectory.diagnostics.all(), partner_field="partner_id")
-        .prefetch_related("barriers")
-        .order_by("-done_on", "-id")
-        .first()
-    )
-    assessments = list(SkillAssessment.objects.filter(trajectory=trajectory).order_by("assessed_on", "id"))
-    baseline = next((a for a in reversed(assessments) if a.is_baseline), assessments[0] if assessments else None)
-    latest = assessments[-1] if assessments and assessments[-1] is not baseline else None
-    skill_rows = []
-    if baseline is not None:
-        for name in SKILLS:
-            before = getattr(baseline, name)
-            after = getattr(latest, name) if latest else None
-            skill_rows.append(
-                {
-                    "label": SkillAssessment._meta.get_field(name).verbose_name,
-                    "baseline": before,
-                    "latest": after,
-                    "change": None if after is None else after - before,
-                    "change_label": "" if after is None else _signed(after - before),
-                }
-            )
-    goals = trajectory.goals.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("activity").order_by("due_on", "id"))
-    )
-    seats = coaching_records_for(
-        user, trajectory, SessionAttendance.objects.filter(trajectory=trajectory), partner_field="session__partner_id"
-    )
-    attendances = (
-        seats.filter(session__kind=SessionKind.INDIVIDUAL)
-        .select_related("session__activity")
-        .order_by("-session__starts_at")
-    )
-    collective = (
-        seats.filter(session__kind=SessionKind.COLLECTIVE).select_related("session").order_by("-session__starts_at")
-    )
-    return {
-        "trajectory": trajectory,
-        "diagnostic": diagnostic,
-        "collective_attendances": list(collective),
-        "baseline": baseline,
-        "latest": latest,
-        "skill_rows": skill_rows,
-        "goals": list(goals),
-        "attendances": list(attendances),
-        "milestones": list(trajectory.milestones.order_by("reached_on", "id")),
-        "viability_tests": list(trajectory.viability_tests.order_by("starts_on", "id")),
-        "today": timezone.localdate(),
-        "now": timezone.now(),
-    }

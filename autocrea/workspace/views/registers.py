@@ -2,7 +2,7 @@
 
 Everyone registered on one page, saved with one submit: "did not take place", save, or save and
 finalise. The view of each kind of session finds the session and the people its user may see, and
-gives the two service calls; the rules stay in the services (lib/registers.py underneath).
+gives the two service calls; the rules stay in the services (pathways/registers.py underneath).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.backbone.errors import PathwayError
-from autocrea.lib import registers
+from autocrea.pathways import registers
 from autocrea.workspace.forms_sessions import RegisterForm
 
 

@@ -1,6 +1,6 @@
 """Staff screens (data-rights slice): correction requests as a task list, answers, requests on behalf, exports.
 
-Every read starts from accounts.access: correction requests through portal.corrections
+Every read starts from accounts.access: correction requests through datarights.corrections
 (jobseekers_for: partner staff only see people oriented to their partner), a person's file through
 get_trajectory_for. Scope first (a foreign object is a 404), then the role (403).
 The programme manager sees a pseudonymised overview (reference, dates, status), never a name or the text.
@@ -26,18 +26,18 @@ from autocrea.accounts.access import (
     may_oversee_correction_requests,
     trajectories_for,
 )
-from autocrea.lib.pdf import pdf_response
-from autocrea.pathways.models import Trajectory
-from autocrea.portal import mydata
-from autocrea.portal.corrections import (
+from autocrea.datarights import subject_access
+from autocrea.datarights.corrections import (
     CorrectionError,
     correction_request_answer,
     correction_request_create,
     correction_requests_for,
     get_correction_request_for,
 )
-from autocrea.portal.models import CorrectionRequest, CorrectionStatus
-from autocrea.portal.views.mydata import json_response
+from autocrea.datarights.models import CorrectionRequest, CorrectionStatus
+from autocrea.lib.downloads import json_response
+from autocrea.lib.pdf import pdf_response
+from autocrea.pathways.models import Trajectory
 from autocrea.workspace.forms_requests import AnswerForm, OnBehalfForm
 
 # GDPR art. 12(3): an answer within one month.
@@ -168,7 +168,7 @@ def data_export(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     person = trajectory.jobseeker
     if request.GET.get("format") == "json":
-        content, filename = mydata.export_json(person, by=request.user)
+        content, filename = subject_access.export_json(person, by=request.user)
         return json_response(content, filename)
-    content, filename = mydata.export_pdf(person, by=request.user)
+    content, filename = subject_access.export_pdf(person, by=request.user)
     return pdf_response(content, filename)

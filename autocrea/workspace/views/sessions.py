@@ -1,8 +1,8 @@
 """Information sessions at the counter: the attendance register, registrations and the no-show list.
 
 Counsellors only (everyone else 403, anonymous visitors to the login page). Every write is one call
-to pathways.sessions (cancelling one person's booking: the portal's own service,
-portal.services.information_session_cancel); people are read through accounts.access.trajectories_for.
+to pathways.sessions (booking and cancelling one person's booking: book_one and cancel_booking, the
+same functions as the portal's); people are read through accounts.access.trajectories_for.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from autocrea.accounts.access import can, get_trajectory_for, may_run_information_sessions, trajectories_for
+from autocrea.accounts.access import get_trajectory_for, may_run_information_sessions, trajectories_for
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Attendance, InformationAttendance, InformationSession, Trajectory
-from autocrea.portal import services as portal_services
+from autocrea.pathways.selectors import booking_offer
 from autocrea.workspace.forms_sessions import (
     BookSessionForm,
     CancelBookingForm,
@@ -38,8 +38,7 @@ from autocrea.workspace.views.registers import RegisterActions, register_page
 
 SEARCH_LIMIT = 50
 NO_SHOW_LIMIT = 200
-# Sessions offered on a trajectory page, and on the page "Book an information session" of one person.
-BOOKING_LIMIT = 5
+# Sessions offered on the page "Book an information session" of one person (5 on the trajectory page).
 BOOKING_PAGE_LIMIT = 30
 
 
@@ -186,37 +185,6 @@ def no_shows(request: HttpRequest) -> HttpResponse:
 # --- Book one person from their trajectory page -----------------------------------------------------
 
 
-def booking_offer(user: Any, trajectory: Trajectory, limit: int = BOOKING_LIMIT) -> dict[str, Any] | None:
-    """What the "Book an information session" section shows, or None when it has no place on the page.
-
-    Only for a user who may register people (counsellors), and a person at the interest step. Either
-    their booking to come, or the next sessions with free places: their contact language first.
-    """
-    if not can(user, "record_information") or trajectory.current_step != Step.INTEREST:
-        return None
-    booking = session_services.current_booking(trajectory)
-    sessions: list[InformationSession] = []
-    more = False
-    if booking is None:
-        language = trajectory.jobseeker.contact_language
-        rows = list(
-            InformationSession.objects.filter(starts_at__gt=timezone.now(), cancelled=False, finalised_at__isnull=True)
-            .annotate(
-                taken=Count("attendances", filter=Q(attendances__status__in=session_services.SEAT_STATUSES)),
-                other_language=Case(
-                    When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
-                ),
-            )
-            .filter(taken__lt=F("capacity"))
-            .order_by("other_language", "starts_at", "pk")[: limit + 1]
-        )
-        more = len(rows) > limit
-        sessions = rows[:limit]
-        for row in sessions:
-            row.free = row.capacity - row.taken  # type: ignore[attr-defined]
-    return {"trajectory": trajectory, "booking": booking, "sessions": sessions, "more": more}
-
-
 def _when(session: InformationSession) -> str:
     return formats.date_format(timezone.localtime(session.starts_at), "d/m/Y H:i")
 
@@ -289,7 +257,7 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 if booking is None or booking.session is None:
                     raise PathwayError(_("This booking can no longer be cancelled."))
-                portal_services.information_session_cancel(
+                session_services.cancel_booking(
                     attendance=booking, by=request.user, version=form.cleaned_data["version"]
                 )
             except PathwayError as exc:

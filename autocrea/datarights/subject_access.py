@@ -34,6 +34,7 @@ from autocrea.coaching.models import (
     SkillAssessment,
     ViabilityTest,
 )
+from autocrea.datarights.models import CorrectionRequest
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.lib.pdf import render_pdf
 from autocrea.notifications.models import Notification
@@ -47,7 +48,6 @@ from autocrea.pathways.models import (
     StepLog,
     Trajectory,
 )
-from autocrea.portal.models import CorrectionRequest
 
 # Bumped when a key changes meaning or disappears (adding a key keeps the version).
 FORMAT = "autocrea.my-data"

@@ -1,5 +1,8 @@
 """The attendance register shared by information sessions (pathways) and collective sessions (coaching).
 
+It lives in pathways (not lib/) because it raises PathwayError and audits: domain, which lib/ must not hold;
+coaching already depends on pathways.
+
 Both kinds of session have the same register: a capacity, registrations that hold a seat, a
 register that opens when the session starts, "did not take place", a lock once finalised, and an
 optimistic-lock `version` bumped by every write. The business rules that differ (who may act, who

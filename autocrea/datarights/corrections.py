@@ -26,8 +26,8 @@ from autocrea.accounts.access import (
 )
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Channel
+from autocrea.datarights.models import CorrectionRequest, CorrectionStatus
 from autocrea.jobseekers.models import Jobseeker
-from autocrea.portal.models import CorrectionRequest, CorrectionStatus
 
 MAX_LENGTH = 2000
 
