@@ -98,6 +98,7 @@ ACTION_ROLES: dict[str, set[str]] = {
     "reopen": {Role.COUNSELLOR, Role.COACH, Role.PARTNER_MANAGER},
     "justify_eligibility": {Role.COUNSELLOR},
     "merge_jobseekers": {Role.COUNSELLOR},
+    "plan_information_session": {Role.COUNSELLOR},
 }
 
 

@@ -18,6 +18,7 @@ from autocrea.accounts.access import can
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import clean_enterprise_number as _clean_bce
 from autocrea.partners.models import Partner
+from autocrea.pathways.integrity import opening_trajectory
 from autocrea.pathways.models import (
     STEP_DATE_FIELDS,
     Decision,
@@ -141,14 +142,15 @@ def express_interest(
     Jobseeker.objects.select_for_update().filter(pk=jobseeker.pk).first()
     if Trajectory.objects.filter(jobseeker=jobseeker).open().exists():
         raise PathwayError(_("This person already has an open trajectory."))
-    trajectory = Trajectory.objects.create(
-        jobseeker=jobseeker,
-        current_step=Step.INTEREST,
-        intake_channel=channel,
-        interest_on=on,
-        project_summary=project_summary,
-        sector=sector,
-    )
+    with opening_trajectory():  # the database's rule when two writers race (pathways/integrity.py)
+        trajectory = Trajectory.objects.create(
+            jobseeker=jobseeker,
+            current_step=Step.INTEREST,
+            intake_channel=channel,
+            interest_on=on,
+            project_summary=project_summary,
+            sector=sector,
+        )
     StepLog.objects.create(trajectory=trajectory, from_step="", to_step=Step.INTEREST, on=on, by=by, channel=channel)
     audit.record(user=by, action="step:->interest", obj=trajectory)
     summaries.refresh(trajectory, created=True)
@@ -437,22 +439,26 @@ def reopen(
         if live_exit is not None:
             live_exit.voided_on = on
             live_exit.save(update_fields=["voided_on"])
-        return _move(
-            trajectory,
-            Step.ACCOMPANIMENT,
-            on=on,
-            by=by,
-            channel=channel,
-            reason=reason,
-            extra_fields={"exit_kind": None, "exit_on": None},
-        )
+        with opening_trajectory():  # another trajectory of the person may have opened meanwhile
+            return _move(
+                trajectory,
+                Step.ACCOMPANIMENT,
+                on=on,
+                by=by,
+                channel=channel,
+                reason=reason,
+                extra_fields={"exit_kind": None, "exit_on": None},
+            )
     if trajectory.current_step != Step.STOPPED:
         raise PathwayError(_("Only a stopped trajectory or one that has just exited can be reopened."))
     stop_row = trajectory.steps.filter(to_step=Step.STOPPED).order_by("-id").first()
     previous = stop_row.from_step if stop_row else Step.INTEREST
     # A person who stopped while being oriented chooses a partner again after a new decision.
     target = Step.DECISION if previous == Step.ORIENTATION else previous
-    return _move(trajectory, target, on=on, by=by, channel=channel, reason=reason, extra_fields={"stopped_on": None})
+    with opening_trajectory():
+        return _move(
+            trajectory, target, on=on, by=by, channel=channel, reason=reason, extra_fields={"stopped_on": None}
+        )
 
 
 @transaction.atomic
