@@ -131,3 +131,69 @@ def test_inactive_communes_sectors_and_barriers_are_not_offered(client, counsell
     client.force_login(counsellor)
     intake = html.unescape(client.get(reverse("workspace:intake")).content.decode())
     assert f'value="{commune.pk}"' not in intake and f'value="{sector.pk}"' not in intake
+
+
+# --- history: old and new values, and who changed them (django-simple-history) -------------------------------
+
+
+def test_editing_an_exit_kind_in_the_admin_keeps_the_old_and_new_flags_and_who(client, cast):
+    admin_user = cast["demo-admin"]
+    client.force_login(admin_user)
+    kind = ExitKind.objects.get(code="training")
+    assert kind.is_positive and not kind.is_job_creation
+    data = {
+        "code": kind.code,
+        "name_fr": kind.name_fr,
+        "name_nl": kind.name_nl,
+        "name_en": kind.name_en,
+        "is_positive": "",  # unticked
+        "is_job_creation": "on",
+        "evidence_hint": kind.evidence_hint,
+        "active": "on",
+        "position": kind.position,
+    }
+    response = client.post(_admin_url(ExitKind, "change", kind.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = ExitKind.history.filter(code="training", history_type="~").get()
+    assert change.history_user == admin_user
+    delta = change.diff_against(change.prev_record)
+    assert {(c.field, c.old, c.new) for c in delta.changes} == {
+        ("is_positive", True, False),
+        ("is_job_creation", False, True),
+    }
+
+
+def test_deactivating_a_barrier_code_is_in_its_history(client, cast):
+    client.force_login(cast["demo-admin"])
+    barrier = BarrierCode.objects.order_by("pk").first()
+    assert barrier is not None
+    client.post(_admin_url(BarrierCode, "changelist"), {"action": "deactivate", "_selected_action": [barrier.pk]})
+    change = BarrierCode.history.filter(code=barrier.pk, history_type="~").get()
+    assert (change.prev_record.active, change.active, change.history_user) == (True, False, cast["demo-admin"])
+
+
+def test_an_eligibility_rule_changed_in_the_admin_is_in_its_history(client, cast):
+    client.force_login(cast["demo-admin"])
+    rule = EligibilityRule.objects.order_by("pk").first()
+    assert rule is not None and rule.active
+    client.post(_admin_url(EligibilityRule, "changelist"), {"action": "deactivate", "_selected_action": [rule.pk]})
+    change = EligibilityRule.history.filter(id=rule.pk, history_type="~").get()
+    assert (change.prev_record.active, change.active, change.history_user) == (True, False, cast["demo-admin"])
+
+
+def test_a_partner_activity_changed_through_its_service_records_by(cast):
+    from autocrea.partners import activities
+
+    manager = cast["demo-partner-manager-credal"]
+    values = {"code": "w1", "name_fr": "Atelier", "name_nl": "Workshop", "step": "accompaniment", "kind": "workshop"}
+    activity = activities.create_activity(by=manager, values=values)
+    activities.update_activity(activity=activity, by=manager, values={**values, "name_fr": "Atelier TVA"}, version=1)
+    created, changed = PartnerActivity.history.filter(id=activity.pk).order_by("history_date", "history_id")
+    assert (created.history_type, created.history_user, created.name_fr) == ("+", manager, "Atelier")
+    assert (changed.history_type, changed.history_user, changed.name_fr) == ("~", manager, "Atelier TVA")
+
+
+def test_reference_rows_loaded_by_the_migrations_have_a_first_history_row():
+    for model in (ExitKind, BarrierCode, Commune, BusinessSector, EligibilityRule):
+        rows = model.objects.count()
+        assert rows and model.history.filter(history_type="+").count() >= rows, model.__name__

@@ -30,7 +30,7 @@ class Diagnostic(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
     done_on = models.DateField(_("done on"))
     barriers = models.ManyToManyField(
-        "reference.BarrierCode", blank=True, through="DiagnosticBarrier", verbose_name=_("barriers")
+        "reference.BarrierCode", blank=True, through="coaching.DiagnosticBarrier", verbose_name=_("barriers")
     )
     maturity = models.CharField(_("project maturity"), max_length=12, choices=Maturity.choices)
     viability = models.CharField(_("first view on viability"), max_length=12, choices=ViabilityView.choices)

@@ -11,12 +11,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from autocrea.reference.models import BarrierCode, BusinessSector, Commune, ExitKind
 
 
-class DeactivateNotDelete(admin.ModelAdmin):
-    """No deletion (records and past figures keep pointing to the row): deactivate or reactivate instead."""
+class DeactivateNotDelete(SimpleHistoryAdmin):
+    """No deletion (records and past figures keep pointing to the row): deactivate or reactivate instead.
+
+    SimpleHistoryAdmin adds the "History" page of each row: every change, old and new values, and who.
+    """
 
     actions = ["deactivate", "reactivate"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from autocrea.lib.i18n import TranslatedName
 
@@ -19,6 +20,9 @@ class Commune(TranslatedName):
     nis_code = models.CharField(_("NIS code"), max_length=5, primary_key=True)
     postcodes = models.CharField(_("postcodes"), max_length=100)
     active = models.BooleanField(_("active"), default=True)
+
+    # Every change, old and new values, with who made it (django-simple-history; docs/architecture.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_fr"]
@@ -36,6 +40,8 @@ class ExitKind(TranslatedName):
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("exit kind")
@@ -50,6 +56,8 @@ class BarrierCode(TranslatedName):
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("barrier")
@@ -61,6 +69,8 @@ class BusinessSector(TranslatedName):
 
     code = models.CharField(_("NACE section"), max_length=1, primary_key=True)
     active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
