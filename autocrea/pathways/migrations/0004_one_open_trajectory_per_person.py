@@ -3,6 +3,26 @@
 from django.conf import settings
 from django.db import migrations, models
 
+CLOSED = ["exit", "follow_up", "stopped"]  # pathways.steps.CLOSED_STEPS when this migration was written
+
+
+def refuse_two_open_trajectories(apps, schema_editor):
+    """Say which people already have two open trajectories, rather than fail on the index with no names."""
+    from django.db.models import Count
+
+    Trajectory = apps.get_model("pathways", "Trajectory")
+    twice = list(
+        Trajectory.objects.exclude(current_step__in=CLOSED)
+        .values("jobseeker_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("jobseeker_id", flat=True)[:20]
+    )
+    if twice:
+        raise RuntimeError(
+            f"People with more than one open trajectory (job seeker ids {twice}): stop or merge them first."
+        )
+
 
 class Migration(migrations.Migration):
 
@@ -15,8 +35,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_two_open_trajectories, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='trajectory',
-            constraint=models.UniqueConstraint(condition=models.Q(('current_step__in', ['exit', 'follow_up', 'stopped']), _negated=True), fields=('jobseeker',), name='one_open_trajectory_per_person'),
+            constraint=models.UniqueConstraint(condition=models.Q(('current_step__in', CLOSED), _negated=True), fields=('jobseeker',), name='one_open_trajectory_per_person'),
         ),
     ]
