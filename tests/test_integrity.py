@@ -168,3 +168,54 @@ def test_two_opposite_merges_of_the_same_pair_never_deadlock(counsellor, coach, 
         refused = [r for r in results if not isinstance(r, Jobseeker)]
         assert len(merged) == 1, results
         assert isinstance(refused[0], PathwayError), refused  # "already merged", never a deadlock error
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reopening_and_a_new_interest_at_the_same_time_leave_one_open_trajectory(counsellor):
+    # Reopening locks the trajectory, a new interest the person: only the database rule sees both.
+    day = timezone.localdate() - datetime.timedelta(days=300)
+    for _ in range(10):
+        stopped = make_trajectory(step=Step.STOPPED, counsellor=counsellor, start=day)
+        person = stopped.jobseeker
+
+        def reopen(t: Trajectory = stopped) -> Trajectory:
+            return services.reopen(
+                trajectory=t, by=counsellor, channel=Channel.PHONE, on=timezone.localdate(), reason="Back"
+            )
+
+        def interest(person: Jobseeker = person) -> Trajectory:
+            return services.express_interest(jobseeker=person, by=counsellor, channel=Channel.COUNTER)
+
+        results = _together(reopen, interest)
+        assert sum(isinstance(r, Trajectory) for r in results) == 1, results
+        refused = [r for r in results if not isinstance(r, Trajectory)]
+        assert isinstance(refused[0], PathwayError) and refused[0].message == ALREADY_OPEN, refused
+        assert Trajectory.objects.filter(jobseeker=person).open().count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_merge_and_a_step_change_of_the_same_person_never_deadlock(counsellor):
+    # The merge locks the people then their trajectories; a step change locks the trajectory only.
+    day = timezone.localdate() - datetime.timedelta(days=300)
+    for _ in range(10):
+        informed = make_trajectory(step=Step.INFORMATION, counsellor=counsellor, start=day)
+        kept = make_trajectory(step=Step.STOPPED, counsellor=counsellor, start=day).jobseeker
+
+        def merge(duplicate: Jobseeker = informed.jobseeker, keep: Jobseeker = kept) -> Jobseeker:
+            return merge_jobseekers(duplicate=duplicate, keep=keep, by=counsellor, take_from_duplicate=set())
+
+        def decide(t: Trajectory = informed) -> Trajectory:
+            return services.record_decision(
+                trajectory=t,
+                by=counsellor,
+                channel=Channel.COUNTER,
+                on=timezone.localdate(),
+                go_ahead=True,
+                reason="go",
+            )
+
+        results = _together(merge, decide)
+        assert isinstance(results[0], Jobseeker), results
+        assert isinstance(results[1], Trajectory | PathwayError), results  # never a deadlock error

@@ -37,6 +37,7 @@ from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.partners.activities import check_activity
 from autocrea.pathways import services as pathways
+from autocrea.pathways.integrity import lock_in_pk_order
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.services import PathwayError, _ensure_can, _valid_enterprise_number
 from autocrea.pathways.steps import GUIDED_STEPS, Step
@@ -457,12 +458,8 @@ def register_to_collective_session(
     session = _locked_collective(session, by, version)
     registers.ensure_open_for_registration(session)
     # Locked in id order, like every batch here, so that two batches cannot deadlock.
-    people = list(
-        Trajectory.objects.select_for_update()
-        .filter(pk__in={t.pk for t in trajectories})
-        .select_related("jobseeker")
-        .order_by("pk")
-    )
+    ids = lock_in_pk_order(Trajectory, {t.pk for t in trajectories})
+    people = list(Trajectory.objects.filter(pk__in=ids).select_related("jobseeker").order_by("pk"))
     if not people:
         raise PathwayError(_("Select at least one person."))
     not_guided = [
@@ -529,8 +526,8 @@ def record_collective_register(
     changed = [pk for pks in changes.values() for pk in pks]
     if changed:
         # Attending (or missing) a workshop is activity on the person's file; locked in primary-key order.
-        people = Trajectory.objects.select_for_update().filter(session_attendances__pk__in=changed).order_by("pk")
-        ids = list(people.values_list("pk", flat=True))
+        people = SessionAttendance.objects.filter(pk__in=changed).values_list("trajectory_id", flat=True)
+        ids = lock_in_pk_order(Trajectory, set(people))
         Trajectory.objects.filter(pk__in=ids).update(last_activity_at=timezone.now())
     action = "collective:register"
     return registers.close(session, by=by, current=current, statuses=statuses, finalise=finalise, action=action)

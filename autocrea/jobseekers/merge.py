@@ -71,7 +71,7 @@ def merge_jobseekers(*, duplicate: Jobseeker, keep: Jobseeker, by: Any, take_fro
         raise PathwayError(_("Choose values among the person's details only."))
     # Lock both rows in primary-key order (whichever is kept), so that two merges of the same pair
     # cannot deadlock or interleave; the people first, then their trajectories, like express_interest.
-    people = jobseekers_for(by).select_for_update().filter(pk__in=[duplicate.pk, keep.pk]).order_by("pk")
+    people = jobseekers_for(by).select_for_update(of=("self",)).filter(pk__in=[duplicate.pk, keep.pk]).order_by("pk")
     locked = {p.pk: p for p in people}
     if len(locked) != 2:
         raise PathwayError(_("You can only merge people whose files you can see."))

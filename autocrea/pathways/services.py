@@ -18,7 +18,7 @@ from autocrea.accounts.access import can
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import clean_enterprise_number as _clean_bce
 from autocrea.partners.models import Partner
-from autocrea.pathways.integrity import opening_trajectory
+from autocrea.pathways.integrity import lock_in_pk_order, opening_trajectory
 from autocrea.pathways.models import (
     STEP_DATE_FIELDS,
     Decision,
@@ -69,7 +69,9 @@ def _last_step_date(trajectory: Trajectory) -> datetime.date:
 
 def _locked(trajectory: Trajectory, version: int | None) -> Trajectory:
     """Re-read the trajectory under a row lock and refuse a write based on a stale version."""
-    fresh = Trajectory.objects.select_for_update().select_related("jobseeker").get(pk=trajectory.pk)
+    # The trajectory row only, without a join (pathways/integrity.py); a merge locks the person first.
+    lock_in_pk_order(Trajectory, [trajectory.pk])
+    fresh = Trajectory.objects.select_related("jobseeker").get(pk=trajectory.pk)
     if version is not None and fresh.version != version:
         raise PathwayError(
             _("Someone else changed this trajectory while you were working on it. Reload the page and try again.")

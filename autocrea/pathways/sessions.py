@@ -23,6 +23,7 @@ from autocrea.accounts.access import can
 from autocrea.lib import registers
 from autocrea.notifications.services import notify
 from autocrea.pathways import services
+from autocrea.pathways.integrity import lock_in_pk_order
 from autocrea.pathways.models import (
     Attendance,
     InformationAttendance,
@@ -87,12 +88,8 @@ def register_to_session(
     session = registers.lock(session, version)
     registers.ensure_open_for_registration(session)
     # The session first, then the people in primary-key order: the one lock order (docs/architecture.md).
-    people = list(
-        Trajectory.objects.select_for_update()
-        .filter(pk__in={t.pk for t in trajectories})
-        .select_related("jobseeker")
-        .order_by("pk")
-    )
+    ids = lock_in_pk_order(Trajectory, {t.pk for t in trajectories})
+    people = list(Trajectory.objects.filter(pk__in=ids).select_related("jobseeker").order_by("pk"))
     if not people:
         raise PathwayError(_("Select at least one person."))
     not_at_interest = [t for t in people if t.current_step != Step.INTEREST]
