@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "autocrea.notifications",
+    # History of configuration and reference data, old and new values, who changed it (partners, reference,
+    # eligibility rules): django-simple-history; partners/programme.py history() reads it.
+    "simple_history",
     # Sign-in (trust.md "login"): django-allauth with MFA (TOTP) and the generic OpenID Connect provider.
     "allauth",
     "allauth.account",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user is the history user of every change made during the request (admin included).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Absolute session timeout, then staff without an authenticator sent to set one up (accounts/middleware.py).

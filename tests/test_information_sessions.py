@@ -372,3 +372,57 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, counsellor):
 def test_an_unknown_session_is_a_404(client, counsellor):
     client.force_login(counsellor)
     assert client.get(reverse("workspace:session_register", args=[999999])).status_code == 404
+
+
+# --- planning a session: through pathways.sessions.create_information_session -------------------------
+
+
+def test_planning_a_session_goes_through_the_service_and_is_audited(client, counsellor):
+    from autocrea.accounts.models import AuditEvent
+
+    client.force_login(counsellor)
+    when = timezone.localdate() + datetime.timedelta(days=9)
+    response = client.post(
+        url("info_sessions"),
+        {"day": when.strftime("%d/%m/%Y"), "time": "14:00", "place": "Actiris", "language": "fr", "capacity": "12"},
+    )
+    assert response.status_code == 302
+    session = InformationSession.objects.get()
+    event = AuditEvent.objects.get(action="information:session_planned")
+    assert (event.user_id_ref, event.object_type, event.object_id) == (counsellor.pk, "informationsession", session.pk)
+
+
+def test_planning_a_session_is_refused_to_a_role_that_may_not(cast):
+    starts = timezone.now() + datetime.timedelta(days=5)
+    for username in ("demo-coach-credal", "demo-programme-manager", "demo-jobseeker"):
+        with pytest.raises(PathwayError):
+            session_services.create_information_session(
+                by=cast[username], starts_at=starts, place="Actiris", language="fr", capacity=10
+            )
+    assert not InformationSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"starts_at": timezone.now() - datetime.timedelta(hours=1)}, "A new session cannot be planned in the past."),
+        ({"place": "  "}, "Enter the place of the session."),
+        ({"language": "en"}, "Choose the language of the session."),
+        ({"capacity": 0}, "A session needs at least one place."),
+    ],
+)
+def test_bad_input_plans_nothing(counsellor, change, expected):
+    from autocrea.accounts.models import AuditEvent
+
+    values: dict[str, Any] = {
+        "starts_at": timezone.now() + datetime.timedelta(days=5),
+        "place": "Actiris",
+        "language": "nl",
+        "capacity": 10,
+    }
+    values.update(change)
+    with translation.override("en"), pytest.raises(PathwayError) as refused:
+        session_services.create_information_session(by=counsellor, **values)
+    assert refused.value.message == expected
+    assert not InformationSession.objects.exists()
+    assert not AuditEvent.objects.filter(action="information:session_planned").exists()

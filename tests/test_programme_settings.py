@@ -81,6 +81,12 @@ def _audited() -> list[str]:
     )
 
 
+def _recorded() -> list[tuple[str, str, str]]:
+    """Every value changed, oldest first, with its old and new value: from the history (django-simple-history)."""
+    with translation.override("en"):
+        return [(c.what, c.old, c.new) for c in reversed(programme.history(limit=100))]
+
+
 # ---------------------------------------------------------------- the stored configuration
 
 
@@ -184,15 +190,26 @@ def test_a_save_writes_bumps_the_version_and_audits_each_change_old_to_new(clien
     assert saved.version == 2 and saved.updated_by == manager
     assert Partner.objects.get(slug="credal").quota_guided == 800
     assert Partner.objects.get(slug="microstart").quota_guided == 1000
+    # The audit trail says what changed; the old and new values are in the history, not in the action.
     assert _audited() == [
-        "programme:start 2024-01-01→2024-02-01",
-        "programme:end 2027-12-31→2028-06-30",
-        "programme:target_guided 4000→4500",
-        "programme:target_positive_rate 50→55",
-        "programme:target_job_creation_rate 12→12.5",
-        "programme:quota –→800",
-        "programme:quota –→1000",
+        "programme:start",
+        "programme:end",
+        "programme:target_guided",
+        "programme:target_positive_rate",
+        "programme:target_job_creation_rate",
+        "programme:quota",
+        "programme:quota",
     ]
+    assert _recorded() == [
+        ("Start of the programme", "01/01/2024", "01/02/2024"),
+        ("End of the programme", "31/12/2027", "30/06/2028"),
+        ("Target of people guided", "4000", "4500"),
+        ("Target positive-exit rate", "50\u00a0%", "55\u00a0%"),
+        ("Target job-creation rate", "12\u00a0%", "12.5\u00a0%"),
+        (f"Quota of {world['credal'].name_in('en')}", "–", "800"),
+        (f"Quota of {world['microstart'].name_in('en')}", "–", "1000"),
+    ]
+    assert Programme.history.filter(history_type="~").get().history_user == manager
     events = AuditEvent.objects.filter(action__startswith="programme:quota")
     assert {e.object_type for e in events} == {"partner"}
     assert {e.object_id for e in events} == {world["credal"].pk, world["microstart"].pk}
@@ -224,7 +241,12 @@ def test_clearing_a_quota_and_a_rate_target_is_audited(client, cast, world):
     assert client.post(_url("reporting:programme_settings"), data).status_code == 302
     assert Partner.objects.get(slug="credal").quota_guided is None
     assert Programme.objects.get().target_job_creation_rate is None
-    assert _audited() == ["programme:target_job_creation_rate 12→–", "programme:quota 700→–"]
+    assert _audited() == ["programme:target_job_creation_rate", "programme:quota"]
+    # The quota was set outside the settings page (a queryset update): its old value is still the real one.
+    assert _recorded() == [
+        ("Target job-creation rate", "12\u00a0%", "–"),
+        (f"Quota of {world['credal'].name_in('en')}", "700", "–"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -313,7 +335,8 @@ def test_a_stale_form_is_refused_and_shows_what_the_other_manager_saved(client, 
     assert 'name="target_guided" value="5000"' in html  # the user's own entry is kept
     assert 'name="version" value="2"' in html  # and the next save is based on what they have now seen
     assert Programme.objects.get().target_guided == 4200
-    assert _audited() == ["programme:target_guided 4000→4200"]
+    assert _audited() == ["programme:target_guided"]
+    assert _recorded() == [("Target of people guided", "4000", "4200")]
     # Saving again, knowingly, goes through.
     assert client.post(_url("reporting:programme_settings"), {**stale, "version": "2"}).status_code == 302
     assert Programme.objects.get().target_guided == 5000 and Programme.objects.get().version == 3

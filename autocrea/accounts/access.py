@@ -145,6 +145,7 @@ OTHER_ACTION_ROLES: dict[str, frozenset[str]] = {
     "record_coaching": frozenset({Role.COACH, Role.PARTNER_MANAGER}),
     "justify_eligibility": frozenset({Role.COUNSELLOR}),
     "merge_jobseekers": frozenset({Role.COUNSELLOR}),
+    "plan_information_session": frozenset({Role.COUNSELLOR}),
 }
 
 

@@ -316,7 +316,7 @@ def record_exit(request: HttpRequest, trajectory_id: TrajectoryId, data: ExitIn)
     """Record how a guided trajectory ended."""
 
     def perform(t: Trajectory) -> Trajectory:
-        kind = ExitKind.objects.filter(code=data.kind).first()
+        kind = ExitKind.objects.filter(code=data.kind, active=True).first()  # a deactivated kind is not offered
         if kind is None:
             raise _refuse(_("This exit kind does not exist."))
         return services.record_exit(

@@ -29,7 +29,9 @@ class Diagnostic(models.Model):
     trajectory = models.ForeignKey("pathways.Trajectory", on_delete=models.CASCADE, related_name="diagnostics")
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
     done_on = models.DateField(_("done on"))
-    barriers = models.ManyToManyField("reference.BarrierCode", blank=True, verbose_name=_("barriers"))
+    barriers = models.ManyToManyField(
+        "reference.BarrierCode", blank=True, through="coaching.DiagnosticBarrier", verbose_name=_("barriers")
+    )
     maturity = models.CharField(_("project maturity"), max_length=12, choices=Maturity.choices)
     viability = models.CharField(_("first view on viability"), max_length=12, choices=ViabilityView.choices)
     notes = models.TextField(_("coaching notes (partner only)"), blank=True)
@@ -38,6 +40,18 @@ class Diagnostic(models.Model):
     class Meta:
         verbose_name = _("diagnostic")
         verbose_name_plural = _("diagnostics")
+
+
+class DiagnosticBarrier(models.Model):
+    """A barrier of a diagnostic: the table Django made for `Diagnostic.barriers`, named so that a
+    barrier code in use cannot be deleted (PROTECT); the figures count barriers from it."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE)
+    barriercode = models.ForeignKey("reference.BarrierCode", on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "coaching_diagnostic_barriers"
+        unique_together = [("diagnostic", "barriercode")]
 
 
 SKILLS = ("entrepreneurship", "finance", "marketing", "language", "digital", "confidence")

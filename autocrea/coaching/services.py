@@ -40,6 +40,7 @@ from autocrea.notifications.services import notify
 from autocrea.partners.activities import check_activity
 from autocrea.pathways import registers
 from autocrea.pathways import services as pathways
+from autocrea.pathways.integrity import lock_in_pk_order
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.services import ensure_can, valid_enterprise_number
 from autocrea.reference.models import BarrierCode
@@ -459,12 +460,8 @@ def register_to_collective_session(
     session = _locked_collective(session, by, version)
     registers.ensure_open_for_registration(session)
     # Locked in id order, like every batch here, so that two batches cannot deadlock.
-    people = list(
-        Trajectory.objects.select_for_update()
-        .filter(pk__in={t.pk for t in trajectories})
-        .select_related("jobseeker")
-        .order_by("pk")
-    )
+    ids = lock_in_pk_order(Trajectory, {t.pk for t in trajectories})
+    people = list(Trajectory.objects.filter(pk__in=ids).select_related("jobseeker").order_by("pk"))
     if not people:
         raise PathwayError(_("Select at least one person."))
     not_guided = [
@@ -530,8 +527,10 @@ def record_collective_register(
         SessionAttendance.objects.filter(pk__in=pks).update(status=status)
     changed = [pk for pks in changes.values() for pk in pks]
     if changed:
-        # Attending (or missing) a workshop is activity on the person's file.
-        Trajectory.objects.filter(session_attendances__pk__in=changed).update(last_activity_at=timezone.now())
+        # Attending (or missing) a workshop is activity on the person's file; locked in primary-key order.
+        people = SessionAttendance.objects.filter(pk__in=changed).values_list("trajectory_id", flat=True)
+        ids = lock_in_pk_order(Trajectory, set(people))
+        Trajectory.objects.filter(pk__in=ids).update(last_activity_at=timezone.now())
     action = "collective:register"
     return registers.close(session, by=by, current=current, statuses=statuses, finalise=finalise, action=action)
 
@@ -678,11 +677,23 @@ def cancel_collective_occurrences(
     Each cancelled session is recorded as not taking place (its register closes) and every person
     registered receives a cancellation with the .ics that removes the event. Returns the sessions cancelled.
     """
+    if session.series_id is not None:
+        # The series first, then its sessions in primary-key order, as edit_collective_series does:
+        # the series' version is bumped below, and the other order could deadlock with an edit.
+        CollectiveSeries.objects.select_for_update().filter(pk=session.series_id).first()
+    if rest_of_series and session.series_id is not None:
+        # Every session of the series that may be cancelled, in primary-key order, before any one of them.
+        list(
+            CoachingSession.objects.select_for_update()
+            .filter(series_id=session.series_id, cancelled=False, finalised_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     first = _locked_collective(session, by, version)
     _ensure_to_come(first)
     sessions = [first]
     if rest_of_series and first.series_id is not None:
-        later = CoachingSession.objects.select_for_update().filter(
+        later = CoachingSession.objects.filter(
             series_id=first.series_id, starts_at__gt=first.starts_at, cancelled=False, finalised_at__isnull=True
         )
         sessions += list(later.order_by("pk"))

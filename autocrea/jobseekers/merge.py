@@ -17,6 +17,7 @@ from autocrea.accounts import audit
 from autocrea.accounts.access import can, jobseekers_for
 from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
+from autocrea.pathways.integrity import opening_trajectory
 from autocrea.pathways.models import Trajectory
 from autocrea.reporting import summaries
 
@@ -68,13 +69,16 @@ def merge_jobseekers(*, duplicate: Jobseeker, keep: Jobseeker, by: Any, take_fro
     unknown = set(take_from_duplicate) - set(MERGEABLE_FIELDS)
     if unknown:
         raise PathwayError(_("Choose values among the person's details only."))
-    # Lock both rows in a fixed order, so that two merges of the same pair cannot deadlock or interleave.
-    locked = {p.pk: p for p in jobseekers_for(by).select_for_update().filter(pk__in=[duplicate.pk, keep.pk])}
+    # Lock both rows in primary-key order (whichever is kept), so that two merges of the same pair
+    # cannot deadlock or interleave; the people first, then their trajectories, like express_interest.
+    people = jobseekers_for(by).select_for_update(of=("self",)).filter(pk__in=[duplicate.pk, keep.pk]).order_by("pk")
+    locked = {p.pk: p for p in people}
     if len(locked) != 2:
         raise PathwayError(_("You can only merge people whose files you can see."))
     duplicate, keep = locked[duplicate.pk], locked[keep.pk]
     if duplicate.merged_into_id or keep.merged_into_id:
         raise PathwayError(_("One of these records was already merged."))
+    list(Trajectory.objects.select_for_update().filter(jobseeker__in=[duplicate, keep]).order_by("pk"))
     if Trajectory.objects.filter(jobseeker=duplicate).open().exists() and (
         Trajectory.objects.filter(jobseeker=keep).open().exists()
     ):
@@ -104,7 +108,8 @@ def merge_jobseekers(*, duplicate: Jobseeker, keep: Jobseeker, by: Any, take_fro
     if update:
         keep.save(update_fields=sorted(update))
 
-    Trajectory.objects.filter(jobseeker=duplicate).update(jobseeker=keep)
+    with opening_trajectory():  # a trajectory of either person may have been reopened meanwhile
+        Trajectory.objects.filter(jobseeker=duplicate).update(jobseeker=keep)
     known = set(keep.language_skills.values_list("language", flat=True))
     LanguageSkill.objects.filter(jobseeker=duplicate).exclude(language__in=known).update(jobseeker=keep)
     _move_related(duplicate, keep)

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from autocrea.lib.identifiers import mask_national_number, search_key
 from autocrea.partners.models import Language
@@ -180,6 +181,9 @@ class EligibilityRule(models.Model):
     label_nl = models.CharField(_("label (Dutch)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # Every change, old and new values, with who made it (django-simple-history; docs/architecture.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]

@@ -92,7 +92,8 @@ def _check_values(values: dict[str, Any]) -> None:
         raise PathwayError(_("Choose how the activity is delivered."))
 
 
-def _save(activity: PartnerActivity) -> None:
+def _save(activity: PartnerActivity, by: Any) -> None:
+    activity._history_user = by  # type: ignore[attr-defined]  # the history's "who" (django-simple-history)
     try:
         with transaction.atomic():
             activity.save()
@@ -107,7 +108,7 @@ def create_activity(*, by: Any, values: dict[str, Any]) -> PartnerActivity:
         raise PathwayError(_("Only a manager of the partner can change its catalogue of activities."))
     _check_values(values)
     activity = PartnerActivity(partner_id=by.partner_id, **{k: values[k] for k in FIELDS if k in values})
-    _save(activity)
+    _save(activity, by)
     audit.record(user=by, action="activity:add", obj=activity)
     return activity
 
@@ -129,7 +130,7 @@ def update_activity(*, activity: PartnerActivity, by: Any, values: dict[str, Any
         if name in values:
             setattr(fresh, name, values[name])
     fresh.version += 1
-    _save(fresh)
+    _save(fresh, by)
     audit.record(user=by, action="activity:change" if fresh.active else "activity:deactivate", obj=fresh)
     return fresh
 
@@ -147,6 +148,7 @@ def delete_activity(*, activity: PartnerActivity, by: Any) -> None:
             _("Sessions or actions are already tagged with this activity: it cannot be deleted. Deactivate it instead.")
         )
     audit.record(user=by, action="activity:delete", obj=fresh)
+    fresh._history_user = by  # type: ignore[attr-defined]
     fresh.delete()
 
 

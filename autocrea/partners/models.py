@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from autocrea.backbone.steps import Step
 from autocrea.lib.i18n import TranslatedName
@@ -46,6 +47,9 @@ class Partner(TranslatedName):
     # programme settings page only (reporting:programme_settings), which checks Programme.version.
     quota_guided = models.PositiveIntegerField(_("quota of people guided"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    # Every change, old and new values, with who made it (django-simple-history; docs/architecture.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_fr"]
@@ -85,6 +89,8 @@ class Programme(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("programme")
@@ -160,6 +166,8 @@ class PartnerActivity(TranslatedName):
     position = models.PositiveSmallIntegerField(_("order in the list"), default=0)
     # Grows by one at every save: a form based on an older version is refused (two managers editing at once).
     version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partner", "position", "name_fr", "id"]

@@ -3,8 +3,9 @@
 `current()` is what every figure reads (reporting.kpis, forecast, the dashboards, the PDF report, the
 API and `manage.py kpis`): the one Programme row, or settings.PROGRAMME when there is none yet.
 `save_programme()` is the only writer: it locks the row, refuses a stale version (two managers never
-overwrite each other silently), writes, and records every change, old → new, in the audit trail
-(accounts.audit: one event per changed value, `programme:<what> <old>→<new>`).
+overwrite each other silently) and writes. Every save is kept, old and new values and who saved, by
+django-simple-history (Programme.history, Partner.history for the quotas); `history()` reads it back
+for the settings page. The audit trail gets one event per changed value, `programme:<what>`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrea.accounts import audit
 from autocrea.accounts.access import may_change_programme_settings
-from autocrea.accounts.models import AuditEvent
 from autocrea.backbone.errors import StaleVersionError
 from autocrea.partners.models import Partner, Programme
 
@@ -106,6 +107,11 @@ def save_programme(*, values: Values, version: int, by: Any) -> list[str]:
         programme = Programme.from_settings()  # version 0: the form showed the settings' values
     if programme.version != version:
         raise ProgrammeConflict(programme)
+    if programme.pk is None:
+        # The settings' values become the first saved row: the history keeps them as the old values.
+        programme._history_user = by  # type: ignore[attr-defined]  # who, for the history
+        programme.save()
+    _ensure_baseline(programme, FIELDS)
     changes: list[tuple[str, Any, Any, Any]] = []  # (what, old, new, audited object)
     for name in FIELDS:
         old, new = getattr(programme, name), getattr(values, name)
@@ -115,6 +121,7 @@ def save_programme(*, values: Values, version: int, by: Any) -> list[str]:
     partners = Partner.objects.select_for_update().filter(pk__in=list(values.quotas)).order_by("pk")
     changed_partners = []
     for partner in partners:
+        _ensure_baseline(partner, ("quota_guided",))
         new = values.quotas[partner.pk]
         if partner.quota_guided != new:
             changes.append(("quota", partner.quota_guided, new, partner))
@@ -126,15 +133,30 @@ def save_programme(*, values: Values, version: int, by: Any) -> list[str]:
     programme.updated_at = timezone.now()
     programme.updated_by = by
     programme.full_clean(exclude=["updated_by"])
+    programme._history_user = by  # type: ignore[attr-defined]
     programme.save()
     for partner in changed_partners:
+        partner._history_user = by  # type: ignore[attr-defined]
         partner.save(update_fields=["quota_guided"])
     actions = []
-    for name, old, new, obj in changes:
-        action = f"{AUDIT_PREFIX}{name} {_shown(old)}→{_shown(new)}"[:60]
+    for name, _old, _new, obj in changes:
+        # The values are in the history (Programme.history, Partner.history), not squeezed into the action.
+        action = f"{AUDIT_PREFIX}{name}"
         audit.record(user=by, action=action, obj=obj)
         actions.append(action)
     return actions
+
+
+def _ensure_baseline(obj: Programme | Partner, fields: tuple[str, ...]) -> None:
+    """Record the row's current values in its history when its last history row does not hold them.
+
+    A row changed outside the tracked saves (a queryset update, a bulk load) would otherwise show the
+    wrong "old" value at its next change; the baseline row is created, not changed, so it is not listed.
+    """
+    manager = type(obj).history  # type: ignore[attr-defined]
+    last = manager.filter(id=obj.pk).first()
+    if last is None or any(getattr(last, name) != getattr(obj, name) for name in fields):
+        manager.bulk_history_create([obj], default_change_reason="baseline")
 
 
 @dataclass(frozen=True)
@@ -147,26 +169,53 @@ class Change:
 
 
 def history(*, limit: int = 30) -> list[Change]:
-    """Return the latest changes of the settings, newest first, read back from the audit trail."""
+    """Return the latest changes of the settings, newest first, read from the history of the rows.
+
+    One Change per value changed by a save: the programme's fields, and the partners' quotas (a
+    partner's other changes, made in the admin, are not programme settings).
+    """
     from autocrea.accounts.models import User
 
-    events = list(AuditEvent.objects.filter(action__startswith=AUDIT_PREFIX).order_by("-at", "-pk")[:limit])
-    users = {u.pk: u for u in User.objects.filter(pk__in={e.user_id_ref for e in events})}
-    partners = {p.pk: p for p in Partner.objects.filter(pk__in={e.object_id for e in events})}
+    programme_saves = Programme.history.filter(history_type="~").select_related("history_user")  # type: ignore[attr-defined]
+    partner_saves = Partner.history.filter(history_type="~").select_related("history_user")  # type: ignore[attr-defined]
+    records = [
+        *((record, 0, FIELDS) for record in programme_saves[:limit]),
+        *((record, 1, ("quota_guided",)) for record in partner_saves[: limit * 4]),
+    ]
+    # Newest first; within one save the quotas come after the programme, each in its saving order.
+    records.sort(key=lambda item: (item[0].history_date, item[1], item[0].history_id), reverse=True)
     labels = field_labels()
-    changes = []
-    for event in events:
-        name, _sep, rest = event.action[len(AUDIT_PREFIX) :].partition(" ")
-        old, _arrow, new = rest.partition("→")
-        if name == "quota":
-            partner = partners.get(event.object_id or 0)
-            what = _("Quota of %(partner)s") % {"partner": partner.name if partner else "?"}
-        else:
-            what = str(labels.get(name, name))
-        user = users.get(event.user_id_ref or 0)
+    changes: list[Change] = []
+    for record, _rank, fields in records:
+        previous = _previous(record)
+        if previous is None:
+            continue
+        user: User | None = record.history_user
         who = (user.get_full_name() or user.get_username()) if user else _("Unknown user")
-        changes.append(Change(at=event.at, by=who, what=what, old=_readable(name, old), new=_readable(name, new)))
-    return changes
+        for name in reversed(fields):  # newest first, as the page always listed them
+            old, new = getattr(previous, name), getattr(record, name)
+            if old == new:
+                continue
+            if name == "quota_guided":
+                name, what = "quota", _("Quota of %(partner)s") % {"partner": record.instance.name}
+            else:
+                what = str(labels.get(name, name))
+            changes.append(
+                Change(
+                    at=record.history_date,
+                    by=who,
+                    what=what,
+                    old=_readable(name, _shown(old)),
+                    new=_readable(name, _shown(new)),
+                )
+            )
+    return changes[:limit]
+
+
+def _previous(record: Any) -> Any:
+    """The row's history record just before `record` (by date, then id: two saves may share a timestamp)."""
+    earlier = Q(history_date__lt=record.history_date) | Q(history_date=record.history_date, pk__lt=record.pk)
+    return type(record).objects.filter(earlier, id=record.id).order_by("-history_date", "-history_id").first()
 
 
 def field_labels() -> dict[str, str]:

@@ -26,6 +26,9 @@ STEP_DATE_FIELDS = {
 }
 
 
+OPEN_TRAJECTORY_CONSTRAINT = "one_open_trajectory_per_person"
+
+
 class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
     def open(self) -> TrajectoryQuerySet:
         return self.exclude(current_step__in=CLOSED_STEPS)
@@ -104,6 +107,13 @@ class Trajectory(models.Model):
                 condition=~Q(current_step__in=["exit", "follow_up"])
                 | Q(exit_kind__isnull=False, exit_on__isnull=False),
                 name="exited_trajectory_has_exit",
+            ),
+            # One open trajectory per person: "open" is exactly TrajectoryQuerySet.open() (not in CLOSED_STEPS).
+            # The services check it first for a plain message; this is the rule when two writers race.
+            models.UniqueConstraint(
+                fields=["jobseeker"],
+                condition=~Q(current_step__in=sorted(s.value for s in CLOSED_STEPS)),
+                name=OPEN_TRAJECTORY_CONSTRAINT,
             ),
         ]
 

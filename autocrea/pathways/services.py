@@ -21,6 +21,7 @@ from autocrea.backbone.transitions import NEW, check_action, steps_for
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.lib.identifiers import clean_enterprise_number as _clean_bce
 from autocrea.partners.models import Partner
+from autocrea.pathways.integrity import lock_in_pk_order, opening_trajectory
 from autocrea.pathways.models import (
     STEP_DATE_FIELDS,
     Decision,
@@ -70,7 +71,9 @@ def _last_step_date(trajectory: Trajectory) -> datetime.date:
 
 def _locked(trajectory: Trajectory, version: int | None) -> Trajectory:
     """Re-read the trajectory under a row lock and refuse a write based on a stale version."""
-    fresh = Trajectory.objects.select_for_update().select_related("jobseeker").get(pk=trajectory.pk)
+    # The trajectory row only, without a join (pathways/integrity.py); a merge locks the person first.
+    lock_in_pk_order(Trajectory, [trajectory.pk])
+    fresh = Trajectory.objects.select_related("jobseeker").get(pk=trajectory.pk)
     if version is not None and fresh.version != version:
         raise StaleVersionError(
             _("Someone else changed this trajectory while you were working on it. Reload the page and try again.")
@@ -143,14 +146,15 @@ def express_interest(
     Jobseeker.objects.select_for_update().filter(pk=jobseeker.pk).first()
     if Trajectory.objects.filter(jobseeker=jobseeker).open().exists():
         raise PathwayError(_("This person already has an open trajectory."))
-    trajectory = Trajectory.objects.create(
-        jobseeker=jobseeker,
-        current_step=Step.INTEREST,
-        intake_channel=channel,
-        interest_on=on,
-        project_summary=project_summary,
-        sector=sector,
-    )
+    with opening_trajectory():  # the database's rule when two writers race (pathways/integrity.py)
+        trajectory = Trajectory.objects.create(
+            jobseeker=jobseeker,
+            current_step=Step.INTEREST,
+            intake_channel=channel,
+            interest_on=on,
+            project_summary=project_summary,
+            sector=sector,
+        )
     StepLog.objects.create(
         trajectory=trajectory,
         from_step=NEW,
@@ -462,32 +466,34 @@ def reopen(
         if live_exit is not None:
             live_exit.voided_on = on
             live_exit.save(update_fields=["voided_on"])
-        return _move(
-            trajectory,
-            "reopen_exit",
-            Step.ACCOMPANIMENT,
-            on=on,
-            by=by,
-            channel=channel,
-            reason=reason,
-            extra_fields={"exit_kind": None, "exit_on": None},
-        )
+        with opening_trajectory():  # another trajectory of the person may have opened meanwhile
+            return _move(
+                trajectory,
+                "reopen_exit",
+                Step.ACCOMPANIMENT,
+                on=on,
+                by=by,
+                channel=channel,
+                reason=reason,
+                extra_fields={"exit_kind": None, "exit_on": None},
+            )
     if trajectory.current_step not in steps_for("reopen_stopped"):
         raise PathwayError(_("Only a stopped trajectory or one that has just exited can be reopened."))
     stop_row = trajectory.steps.filter(to_step=Step.STOPPED).order_by("-id").first()
     previous = stop_row.from_step if stop_row else Step.INTEREST
     # A person who stopped while being oriented chooses a partner again after a new decision.
     target = Step.DECISION if previous == Step.ORIENTATION else previous
-    return _move(
-        trajectory,
-        "reopen_stopped",
-        target,
-        on=on,
-        by=by,
-        channel=channel,
-        reason=reason,
-        extra_fields={"stopped_on": None},
-    )
+    with opening_trajectory():  # another trajectory of the person may have opened meanwhile
+        return _move(
+            trajectory,
+            "reopen_stopped",
+            target,
+            on=on,
+            by=by,
+            channel=channel,
+            reason=reason,
+            extra_fields={"stopped_on": None},
+        )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ and moves a trajectory only through pathways.services.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Channel, Step
 from autocrea.notifications.services import notify
 from autocrea.pathways import registers, services
+from autocrea.pathways.integrity import lock_in_pk_order
 from autocrea.pathways.models import (
     Attendance,
     InformationAttendance,
@@ -46,6 +48,35 @@ def _ensure_counsellor(by: Any) -> None:
         raise PathwayError(_("You are not allowed to do this for this person."))
 
 
+SESSION_LANGUAGES = ("fr", "nl")
+
+
+@transaction.atomic
+def create_information_session(
+    *, by: Any, starts_at: datetime.datetime, place: str, language: str, capacity: int
+) -> InformationSession:
+    """Plan a collective information session (counsellors only); audited `information:session_planned`.
+
+    The form checks the input for the page; the rules are here too, so that no other caller can
+    plan a session in the past, without a place or without a seat. A refusal writes nothing.
+    """
+    if not can(by, "plan_information_session"):
+        raise PathwayError(_("You are not allowed to do this for this person."))
+    if starts_at < timezone.now():
+        raise PathwayError(_("A new session cannot be planned in the past."))
+    if not place.strip():
+        raise PathwayError(_("Enter the place of the session."))
+    if language not in SESSION_LANGUAGES:
+        raise PathwayError(_("Choose the language of the session."))
+    if capacity < 1:
+        raise PathwayError(_("A session needs at least one place."))
+    session = InformationSession.objects.create(
+        starts_at=starts_at, place=place.strip(), language=language, capacity=capacity
+    )
+    audit.record(user=by, action="information:session_planned", obj=session)
+    return session
+
+
 @transaction.atomic
 def register_to_session(
     *,
@@ -58,9 +89,9 @@ def register_to_session(
     _ensure_counsellor(by)
     session = registers.lock(session, version)
     registers.ensure_open_for_registration(session)
-    people = list(
-        Trajectory.objects.select_for_update().filter(pk__in={t.pk for t in trajectories}).select_related("jobseeker")
-    )
+    # The session first, then the people in primary-key order: the one lock order (docs/architecture.md).
+    ids = lock_in_pk_order(Trajectory, {t.pk for t in trajectories})
+    people = list(Trajectory.objects.filter(pk__in=ids).select_related("jobseeker").order_by("pk"))
     if not people:
         raise PathwayError(_("Select at least one person."))
     not_at_interest = [t for t in people if t.current_step != Step.INTEREST]
@@ -148,7 +179,8 @@ def record_register(
             changes[status].append(pk)
     for status, pks in changes.items():
         InformationAttendance.objects.filter(pk__in=pks).update(status=status)
-    for attendance in to_inform:
+    # Each record_information locks its trajectory: in primary-key order, like every batch.
+    for attendance in sorted(to_inform, key=lambda a: a.trajectory_id):
         try:
             # Also marks this attendance present (update_or_create on trajectory + session).
             services.record_information(
@@ -240,7 +272,8 @@ def _book_for_themselves(
     # Same locks in the same order as register_to_session: the session first, then the trajectory.
     session = registers.lock(session, version)
     registers.ensure_open_for_registration(session)
-    trajectory = Trajectory.objects.select_for_update().select_related("jobseeker").get(pk=trajectory.pk)
+    lock_in_pk_order(Trajectory, {trajectory.pk})  # no join in the locking query (pathways/integrity.py)
+    trajectory = Trajectory.objects.select_related("jobseeker").get(pk=trajectory.pk)
     if trajectory.current_step != Step.INTEREST:
         raise PathwayError(_("You no longer need an information session: you have already received the information."))
     if registers.has_started(session):

@@ -199,7 +199,7 @@ class ContactForm(PortalForm):
 class CommuneForm(PortalForm):
     commune = forms.ModelChoiceField(
         label=_("In which commune do you live?"),
-        queryset=Commune.objects.all(),
+        queryset=Commune.objects.filter(active=True),
         empty_label=_("Choose your commune"),
         error_messages={"required": _("Choose the commune where you live"), "invalid_choice": _("Choose a commune")},
         help_text=_("The programme is for people who live in the Brussels region."),
@@ -210,7 +210,7 @@ class CommuneForm(PortalForm):
         lang = (get_language() or "fr")[:2]
         order = "name_nl" if lang == "nl" else "name_fr"
         field = self.fields["commune"]
-        field.queryset = Commune.objects.order_by(order)  # type: ignore[attr-defined]
+        field.queryset = Commune.objects.filter(active=True).order_by(order)  # type: ignore[attr-defined]
         field.label_from_instance = lambda c: c.name  # type: ignore[attr-defined]
 
     def dump(self) -> dict[str, Any]:
@@ -248,7 +248,7 @@ class ProjectForm(PortalForm):
     )
     sector = forms.ModelChoiceField(
         label=_("In which sector?"),
-        queryset=BusinessSector.objects.all(),
+        queryset=BusinessSector.objects.filter(active=True),
         required=False,
         empty_label=_("I do not know yet"),
         error_messages={"invalid_choice": _("Choose a sector from the list")},

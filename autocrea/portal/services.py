@@ -103,7 +103,9 @@ def jobseeker_register_and_express_interest(*, answers: InterestAnswers) -> Traj
 @transaction.atomic
 def action_mark_done(*, action: Action, by: Any) -> Action:
     """Mark one of the person's own actions of the plan as done."""
-    action = Action.objects.select_for_update().select_related("goal__trajectory__jobseeker").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("goal__trajectory__jobseeker").get(pk=action.pk)
+    )
     if action.goal.trajectory.jobseeker.user_id != by.pk or action.owner != ActionOwner.JOBSEEKER:
         raise PathwayError(_("You are not allowed to do this for this person."))
     if action.status != ActionStatus.TODO:

@@ -1,9 +1,15 @@
-"""Reference data: communes, exit kinds, barrier codes, business sectors, education levels."""
+"""Reference data: communes, exit kinds, barrier codes, business sectors, education levels.
+
+Rows that figures or pathways point to are deactivated, never deleted: `active` takes a row out of
+the forms, while every record and figure that already uses it keeps it (foreign keys are PROTECT,
+and the admin has no delete). Education levels are choices in code, not rows.
+"""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from autocrea.lib.i18n import TranslatedName
 
@@ -13,6 +19,10 @@ class Commune(TranslatedName):
 
     nis_code = models.CharField(_("NIS code"), max_length=5, primary_key=True)
     postcodes = models.CharField(_("postcodes"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    # Every change, old and new values, with who made it (django-simple-history; docs/architecture.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_fr"]
@@ -30,6 +40,8 @@ class ExitKind(TranslatedName):
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("exit kind")
@@ -41,7 +53,10 @@ class BarrierCode(TranslatedName):
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
     sensitive = models.BooleanField(_("sensitive (special-category)"), default=False)
+    active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "code"]
@@ -53,6 +68,9 @@ class BusinessSector(TranslatedName):
     """A NACE section (letter A–U) for the project's business sector."""
 
     code = models.CharField(_("NACE section"), max_length=1, primary_key=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]

@@ -61,9 +61,9 @@ def _not_in_future(value: datetime.date | None) -> datetime.date | None:
 
 
 def _communes() -> Any:
-    """Return the communes ordered by their name in the reader's language."""
+    """Return the active communes ordered by their name in the reader's language."""
     lang = (get_language() or "fr")[:2]
-    return Commune.objects.order_by("name_nl" if lang == "nl" else "name_fr")
+    return Commune.objects.filter(active=True).order_by("name_nl" if lang == "nl" else "name_fr")
 
 
 def _yes_no(label: Any, *, required: bool = True, unknown: Any = None) -> forms.TypedChoiceField:
@@ -121,7 +121,7 @@ class IntakeForm(GovukModelForm):
     )
     sector = forms.ModelChoiceField(
         label=_("Business sector"),
-        queryset=BusinessSector.objects.all(),
+        queryset=BusinessSector.objects.filter(active=True),
         required=False,
         empty_label=_("Not known yet"),
     )

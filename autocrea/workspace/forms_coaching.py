@@ -136,7 +136,7 @@ class DiagnosticForm(SkillsForm):
     )
     barriers = BarrierChoiceField(
         label=_("Barriers"),
-        queryset=BarrierCode.objects.all(),
+        queryset=BarrierCode.objects.filter(active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(

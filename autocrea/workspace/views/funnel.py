@@ -38,6 +38,7 @@ from autocrea.lib.identifiers import search_key
 from autocrea.notifications.models import Notification, NotificationStatus
 from autocrea.pathways import services
 from autocrea.pathways.models import STEP_DATE_FIELDS, InformationSession, Trajectory
+from autocrea.pathways.sessions import create_information_session
 from autocrea.workspace.actions import available_actions
 from autocrea.workspace.forms import (
     DecisionForm,
@@ -394,9 +395,20 @@ def info_sessions(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = InformationSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The information session is planned."))
-        return redirect("workspace:info_sessions")
+        data = form.cleaned_data
+        try:
+            create_information_session(
+                by=request.user,
+                starts_at=form.instance.starts_at,
+                place=data["place"],
+                language=data["language"],
+                capacity=data["capacity"],
+            )
+        except PathwayError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The information session is planned."))
+            return redirect("workspace:info_sessions")
     now = timezone.now()
     sessions = InformationSession.objects.annotate(
         registered=Count("attendances"), present=Count("attendances", filter=Q(attendances__status="present"))
