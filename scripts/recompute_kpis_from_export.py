@@ -259,10 +259,10 @@ def forecast(
     expected = float(g0)  # step 5: left to right, in this order
     for mean in means:
         expected += mean
-    variance = 0.0
+    total_variance = 0.0
     for var in variances:
-        variance += var
-    sd = math.sqrt(variance)
+        total_variance += var
+    sd = math.sqrt(total_variance)
 
     def band(level: float) -> list[float]:  # step 6
         z = _NORMAL.inv_cdf(0.5 + level / 2)

@@ -56,3 +56,26 @@ def test_the_command_prints_coverage_mean_error_and_a_verdict() -> None:
     assert re.search(r"mean error \(forecast - realised\): [+-][\d.]+ people", text)
     assert re.search(r"^(PASS|FAIL): coverage", text, re.M)
     assert ("PASS" in text) == (70 <= coverage <= 90)
+
+
+def test_the_export_recomputation_stays_independent_of_the_code_it_checks() -> None:
+    """scripts/recompute_kpis_from_export.py imports the standard library only, and no line of the forecast."""
+    import ast
+    import inspect
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.BASE_DIR) / "scripts" / "recompute_kpis_from_export.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    modules |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert modules <= set(sys.stdlib_module_names) | {"__future__"}, modules
+    script = {line.strip() for line in path.read_text(encoding="utf-8").splitlines()}
+    kernel = [line.strip() for line in inspect.getsource(forecast.forecast_from).splitlines()]
+    # Output keys ("name": value,) are the contract both sides share; a statement of arithmetic is not.
+    arithmetic = (" * ", " / ", " + ", " - ", "**")
+    statements = [line for line in kernel if (" = " in line or " += " in line) and any(a in line for a in arithmetic)]
+    copied = [line for line in statements if line in script]
+    assert not copied, copied
