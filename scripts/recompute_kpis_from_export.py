@@ -23,6 +23,7 @@ import csv
 import datetime
 import json
 import math
+import statistics
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -148,17 +149,81 @@ def in_guidance(rows: list[dict[str, Any]]) -> dict[str | None, int]:
     return dict(Counter(r["partner"] for r in rows if r["current_step"] in {"diagnostic", "accompaniment"}))
 
 
-def _conversion(rows: list[dict[str, Any]], field: str) -> tuple[float | None, int, int]:
-    guided_n = resolved = 0
-    for r in rows:
-        if r[field] is None or (r["guided_on"] is not None and r["guided_on"] < r[field]):
-            continue
-        if r["guided_on"] is not None:
-            guided_n += 1
-            resolved += 1
-        elif r["current_step"] == "stopped":
-            resolved += 1
-    return (guided_n / resolved if resolved else None), guided_n, resolved
+# ---------------------------------------------------------------- the forecast, from docs/kpis.md alone
+# Written from the numbered definition in docs/kpis.md, "Forecast of the guided count" (steps 1–7), not
+# from reporting/forecast.py. The definition fixes the order of every sum and product, so that a
+# faithful reimplementation agrees with `kpis --json` to the last digit.
+
+
+def _reached_and_resolved(rows: list[dict[str, Any]], field: str) -> tuple[float | None, int, int]:
+    """Definition step 3: P(guided | reached s) = g_s / r_s over the people who reached s."""
+    reached = [r for r in rows if r[field] is not None and (r["guided_on"] is None or r["guided_on"] >= r[field])]
+    g = sum(r["guided_on"] is not None for r in reached)
+    r_s = g + sum(r["guided_on"] is None and r["current_step"] == "stopped" for r in reached)
+    return (g / r_s if r_s else None), g, r_s
+
+
+def _binomial_terms(n: int, p: float, r_s: int) -> tuple[float, float]:
+    """Definition step 3: mean_s = n·p and var_s = n·p·(1−p) + n·n·p·(1−p) / r_s (0 when r_s = 0)."""
+    q = 1 - p
+    return n * p, (n * p * q + n * n * p * q / r_s) if r_s else 0.0
+
+
+def _rate_drift(counts: list[int]) -> float:
+    """Definition step 4: δ² = (b / c)², the least-squares line of the window counts on k = 0, 1, …"""
+    if len(counts) < 2:
+        return 0.0
+    fit = statistics.linear_regression(list(range(len(counts))), counts)
+    if fit.intercept <= 0:
+        return 0.0
+    ratio = fit.slope / fit.intercept
+    return ratio * ratio
+
+
+def _window_counts(rows: list[dict[str, Any]], today: datetime.date, programme_start: datetime.date) -> list[int]:
+    """Definition step 4: interests per 183-day window back from today, the earlier ones while inside the programme."""
+    counts = []
+    end = today
+    while len(counts) < 4:
+        first = end - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
+        if counts and first < programme_start:
+            break
+        counts.append(sum(1 for r in rows if _between(r["interest_on"], first, end)))
+        end = first - datetime.timedelta(days=1)
+    return counts
+
+
+def _inflow(
+    rows: list[dict[str, Any]], *, today: datetime.date, programme_start: datetime.date, days_left: int
+) -> tuple[dict[str, Any], float, float]:
+    """Definition step 4: the people who have not arrived yet, their mean and their variance."""
+    counts = _window_counts(rows, today, programme_start)
+    a0 = counts[0]
+    lag = _median([(r["guided_on"] - r["interest_on"]).days for r in rows if r["guided_on"] is not None])
+    d_eff = max(0.0, days_left - (lag or 0.0))
+    scale = d_eff / INFLOW_WINDOW_DAYS
+    rate, _g, r_in = _reached_and_resolved(rows, "interest_on")
+    p = rate or 0.0
+    m = a0 * scale
+    delta2 = _rate_drift(counts)
+    h = (d_eff + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
+    spread = m * h
+    v_a = a0 * scale * scale + spread * spread * delta2
+    v_p = p * (1 - p) / r_in if r_in else 0.0
+    mean = m * p
+    var = m * p + m * m * v_p + p * p * v_a + v_a * v_p
+    shown = {
+        "included": True,
+        "interests_in_window": a0,
+        "window_days": INFLOW_WINDOW_DAYS,
+        "median_days_interest_to_guided": lag,
+        "days_for_new_entrants": d_eff,
+        "expected_interests": m,
+        "rate_drift_squared": delta2,
+        "conversion_to_guided": rate,
+        "expected_guided": mean,
+    }
+    return shown, mean, var
 
 
 def forecast(
@@ -170,65 +235,43 @@ def forecast(
     target: int,
     partner: str | None,
 ) -> dict[str, Any]:
-    """The forecast of docs/kpis.md, "Forecast of the guided count", in the same order of operations."""
-    guided_so_far = sum(1 for r in rows if _between(r["guided_on"], programme_start, min(today, programme_end)))
-    days_left = max(0, (programme_end - today).days)
-    open_at = Counter(
-        r["current_step"] for r in rows if r["guided_on"] is None and r["current_step"] in {s for s, _ in PIPELINE}
-    )
-    expected = float(guided_so_far)
-    variance = 0.0
+    """docs/kpis.md, "Forecast of the guided count", steps 1–7."""
+    g0 = sum(1 for r in rows if _between(r["guided_on"], programme_start, min(today, programme_end)))  # step 1
+    days_left = max(0, (programme_end - today).days)  # step 2
+    open_now = Counter(r["current_step"] for r in rows if r["guided_on"] is None)
+    means: list[float] = []
+    variances: list[float] = []
     pipeline = []
-    for step, field in PIPELINE:
-        n = int(open_at.get(step, 0)) if days_left else 0
-        rate, _g, resolved = _conversion(rows, field)
-        p = rate or 0.0
-        expected += n * p
-        if resolved:
-            variance += n * p * (1 - p) + n * n * p * (1 - p) / resolved
+    for step, field in PIPELINE:  # step 3, in the definition's order
+        n = open_now[step] if days_left > 0 else 0
+        rate, _g, r_s = _reached_and_resolved(rows, field)
+        mean, var = _binomial_terms(n, rate or 0.0, r_s)
+        means.append(mean)
+        variances.append(var)
         pipeline.append(
-            {
-                "step": step,
-                "open": n,
-                "conversion_to_guided": rate,
-                "based_on_resolved": resolved,
-                "expected_guided": n * p,
-            }
+            {"step": step, "open": n, "conversion_to_guided": rate, "based_on_resolved": r_s, "expected_guided": mean}
         )
-    inflow: dict[str, Any] = {"included": partner is None and days_left > 0}
-    if inflow["included"]:
-        window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
-        arrivals = sum(1 for r in rows if _between(r["interest_on"], window_start, today))
-        lag = _median([(r["guided_on"] - r["interest_on"]).days for r in rows if r["guided_on"] is not None])
-        effective_days = max(0.0, days_left - (lag or 0.0))
-        scale = effective_days / INFLOW_WINDOW_DAYS
-        rate, _g, resolved = _conversion(rows, "interest_on")
-        p = rate or 0.0
-        mean_arrivals = arrivals * scale
-        var_arrivals = arrivals * scale * scale
-        var_p = p * (1 - p) / resolved if resolved else 0.0
-        expected += mean_arrivals * p
-        variance += mean_arrivals * p + mean_arrivals**2 * var_p + p * p * var_arrivals + var_arrivals * var_p
-        inflow.update(
-            {
-                "interests_in_window": arrivals,
-                "window_days": INFLOW_WINDOW_DAYS,
-                "median_days_interest_to_guided": lag,
-                "days_for_new_entrants": effective_days,
-                "expected_interests": mean_arrivals,
-                "conversion_to_guided": rate,
-                "expected_guided": mean_arrivals * p,
-            }
-        )
-    sd = math.sqrt(variance)
+    inflow: dict[str, Any] = {"included": False}
+    if partner is None and days_left > 0:  # step 4: programme-wide only
+        inflow, mean, var = _inflow(rows, today=today, programme_start=programme_start, days_left=days_left)
+        means.append(mean)
+        variances.append(var)
+    expected = float(g0)  # step 5: left to right, in this order
+    for mean in means:
+        expected += mean
+    total_variance = 0.0
+    for var in variances:
+        total_variance += var
+    sd = math.sqrt(total_variance)
 
-    def band(level: float) -> list[float]:
+    def band(level: float) -> list[float]:  # step 6
         z = _NORMAL.inv_cdf(0.5 + level / 2)
-        return [max(float(guided_so_far), expected - z * sd), expected + z * sd]
+        return [max(float(g0), expected - z * sd), expected + z * sd]
 
+    # Step 7: with no spread the target is met or not.
     probability = (1.0 if expected >= target else 0.0) if sd == 0 else 1 - _NORMAL.cdf((target - 0.5 - expected) / sd)
     return {
-        "guided_so_far": guided_so_far,
+        "guided_so_far": g0,
         "pipeline": pipeline,
         "inflow": inflow,
         "expected_guided_at_end": expected,

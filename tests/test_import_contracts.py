@@ -29,14 +29,10 @@ REPORTING_PENDING = {
     "autocrea/reporting/kpis_summary.py: kpis._rate",
     "autocrea/reporting/pdf_views.py: from autocrea.reporting.views import _filters",
     "autocrea/reporting/pdf_views.py: from autocrea.reporting.views import _forecast_words",
-    "autocrea/reporting/pdf_views.py: from autocrea.reporting.views import _suppress_exit_rows",
     "autocrea/reporting/summaries.py: from autocrea.reporting.kpis import _dimension_key",
     "autocrea/reporting/survival_compare.py: from autocrea.reporting.views import _export",
-    "autocrea/reporting/survival_compare.py: from autocrea.reporting.views import _noted",
     "autocrea/reporting/survival_compare.py: from autocrea.reporting.views import _partner_names",
     "autocrea/reporting/survival_compare.py: from autocrea.reporting.views import _scope",
-    "autocrea/reporting/survival_compare.py: from autocrea.reporting.views import _suppress_columns",
-    "autocrea/reporting/survival_compare.py: from autocrea.reporting.views import _suppress_exit_rows",
 }
 
 

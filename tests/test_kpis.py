@@ -209,8 +209,14 @@ def test_forecast_adds_pipeline_and_inflow_with_a_normal_band(world: dict[str, A
     arrivals = (730 - 4) / 183
     expected = 8 + p + 1 + arrivals * p
     var_p = p * (1 - p) / 9
+    # The interest rate's drift (docs/kpis.md, backtested): interests per 183-day window back from 31/12/2025,
+    # whole windows inside the programme (from 01/01/2024): 1 (K), 10 (A…J), 0. Least-squares slope on the
+    # window index: −0.5; fitted latest count 11/3 + 0.5 = 25/6; δ² = (0.5 / (25/6))² = (3/25)².
+    assert inflow["rate_drift_squared"] == pytest.approx((3 / 25) ** 2)
+    distance = (726 + 183) / 2 / 183  # from the middle of the window to the middle of the days that count
+    var_arrivals = arrivals**2 + (arrivals * distance) ** 2 * (3 / 25) ** 2  # Poisson (1 × scale²) + drift
     variance = (p * (1 - p) + p * (1 - p) / 9) + (
-        arrivals * p + arrivals**2 * var_p + p * p * arrivals**2 + arrivals**2 * var_p
+        arrivals * p + arrivals**2 * var_p + p * p * var_arrivals + var_arrivals * var_p
     )
     assert forecast["expected_guided_at_end"] == pytest.approx(expected)
     assert forecast["sd"] == pytest.approx(math.sqrt(variance))

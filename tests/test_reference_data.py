@@ -115,9 +115,8 @@ def test_a_deactivated_exit_kind_is_not_offered_but_an_exit_with_it_still_shows(
 
 
 def test_inactive_communes_sectors_and_barriers_are_not_offered(client, counsellor, coach, partners):
-    from autocrea.workspace.forms_coaching import DiagnosticForm
-
     from autocrea.portal.forms import CommuneForm
+    from autocrea.workspace.forms_coaching import DiagnosticForm
 
     commune = Commune.objects.order_by("pk").first()
     barrier = BarrierCode.objects.order_by("pk").first()

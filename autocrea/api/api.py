@@ -366,7 +366,7 @@ def get_kpis(
     end: Annotated[datetime.date | None, Query(alias="to", description="Last day (YYYY-MM-DD)")] = None,
     partner: Annotated[Code | None, Query(description="Slug of a partner")] = None,
 ) -> Any:
-    """Return exactly `reporting.kpis.compute_kpis` for the period: the same figures as the dashboards.
+    """Return `reporting.kpis.compute_kpis` for the period as the dashboards publish it (small numbers hidden).
 
     Programme managers: every partner, or one with `partner`. Partner staff: their own partner only
     (another partner answers 404). Everyone else: 403.
@@ -374,7 +374,7 @@ def get_kpis(
     from django.http import Http404
 
     from autocrea.accounts.access import export_scope_for, may_view_partner_figures, may_view_programme_figures
-    from autocrea.reporting import kpis
+    from autocrea.reporting import disclosure, kpis
 
     user = request.user
     if may_view_programme_figures(user):
@@ -394,6 +394,8 @@ def get_kpis(
         if day is not None and not KPI_FIRST_DAY <= day <= KPI_LAST_DAY:
             return Status(422, ErrorOut(detail=_("The dates must fall between 2000 and 2099.")))
     try:
-        return kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=export_scope_for(user))
+        figures = kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=export_scope_for(user))
     except ValueError:
         return Status(422, ErrorOut(detail=_("The period starts after it ends.")))
+    # The same disclosure rule as the dashboards, the PDF report and the exports (docs/kpis.md, "Small numbers").
+    return disclosure.disclose_kpis(figures)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import statistics
 from statistics import NormalDist
 from typing import Any, Protocol
 
@@ -93,17 +94,59 @@ def forecast_guided(
     return forecast_from(QuerySource(qs), partner_id=partner_id, today=today)
 
 
+DRIFT_WINDOWS = 4  # at most this many whole 183-day windows back from today show the interest rate's trend
+
+
 def summary_totals(
     *, today: datetime.date, programme_start: datetime.date, programme_end: datetime.date
 ) -> list[tuple[str, datetime.date, datetime.date]]:
     """Return the (fact, start, end) totals forecast_from asks a summary source for (fetched in one query)."""
-    window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
-    return [("guided", programme_start, min(today, programme_end)), ("funnel", window_start, today)]
+    windows = trend_windows(today=today, programme_start=programme_start)
+    return [("guided", programme_start, min(today, programme_end))] + [("funnel", a, b) for a, b in windows]
 
 
-def forecast_from(source: ForecastSource, *, partner_id: int | None, today: datetime.date) -> dict[str, Any]:
-    """Return the forecast computed from `source`'s counts (the same arithmetic whatever the source)."""
-    programme_start, programme_end = programme_window()
+def trend_windows(*, today: datetime.date, programme_start: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Return the inflow window (the last 183 days), then the whole 183-day windows before it in the programme."""
+    windows = []
+    for k in range(DRIFT_WINDOWS):
+        end = today - datetime.timedelta(days=k * INFLOW_WINDOW_DAYS)
+        start = end - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
+        if k and start < programme_start:
+            break
+        windows.append((start, end))
+    return windows
+
+
+def drift_squared(counts: list[int]) -> float:
+    """Return the squared relative change of the interest rate per window, seen over the last windows.
+
+    `counts` are the interests per 183-day window, the latest first (index k = 0, 1, …). The least-squares
+    line of count on k (statistics.linear_regression) gives the slope b and the latest window's fitted
+    count c (the intercept): δ² = (b / c)². Chance moves the counts too and is not taken out: the
+    allowance is on the safe side (the backtest, docs/kpis.md). Fewer than 2 windows, or c ≤ 0: 0.
+    """
+    if len(counts) < 2:
+        return 0.0
+    slope, latest = statistics.linear_regression(range(len(counts)), counts)
+    if latest <= 0:
+        return 0.0
+    relative = slope / latest
+    return relative * relative
+
+
+def forecast_from(
+    source: ForecastSource,
+    *,
+    partner_id: int | None,
+    today: datetime.date,
+    window: tuple[datetime.date, datetime.date] | None = None,
+    target: int | None = None,
+) -> dict[str, Any]:
+    """Return the forecast computed from `source`'s counts (the same arithmetic whatever the source).
+
+    `window` and `target` default to the configured programme's (the backtest passes its own).
+    """
+    programme_start, programme_end = window or programme_window()
     guided_so_far = source.guided_between(programme_start, min(today, programme_end))
     days_left = max(0, (programme_end - today).days)
     open_at = source.open_at([str(s) for s, _ in PIPELINE_STEPS])
@@ -139,9 +182,18 @@ def forecast_from(source: ForecastSource, *, partner_id: int | None, today: date
         p = rate or 0.0
         mean_arrivals = arrivals * scale
         var_arrivals = arrivals * scale * scale
+        # The rate may keep moving as it moved over the last windows: a drift of δ per window, from the middle
+        # of the inflow window to the middle of the days left, adds (mean arrivals × δ × distance)².
+        windows = trend_windows(today=today, programme_start=programme_start)[1:]
+        drift = drift_squared([arrivals, *(source.interests_between(a, b) for a, b in windows)])
+        distance = (effective_days + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
+        spread = mean_arrivals * distance
+        var_arrivals += spread * spread * drift
         var_p = p * (1 - p) / resolved if resolved else 0.0
         expected += mean_arrivals * p
-        variance += mean_arrivals * p + mean_arrivals**2 * var_p + p * p * var_arrivals + var_arrivals * var_p
+        variance += (
+            mean_arrivals * p + mean_arrivals * mean_arrivals * var_p + p * p * var_arrivals + var_arrivals * var_p
+        )
         inflow.update(
             {
                 "interests_in_window": arrivals,
@@ -149,13 +201,14 @@ def forecast_from(source: ForecastSource, *, partner_id: int | None, today: date
                 "median_days_interest_to_guided": lag,
                 "days_for_new_entrants": effective_days,
                 "expected_interests": mean_arrivals,
+                "rate_drift_squared": drift,
                 "conversion_to_guided": rate,
                 "expected_guided": mean_arrivals * p,
             }
         )
     sd = math.sqrt(variance)
     # The configured target and end date (the programme settings page; settings.PROGRAMME as fallback).
-    target = int(programme.current().target_guided)
+    target = int(programme.current().target_guided) if target is None else target
     result = {
         "method": "pipeline × conversion + inflow; normal approximation (binomial, Poisson and rate errors)",
         "as_of": today.isoformat(),

@@ -2,9 +2,8 @@
 
 The same figures as the dashboards, from the same engine and the same tables (`views.build_tables`
 over `kpis.compute_kpis`, `survival.survival_summary` and `kpis.equity`): nothing is recomputed
-here. Because a printed report leaves the service (steering meetings of the partnership), every
-table is printed with the exports' small-cell suppression (disclosure.py), and so are the headline
-figures. Scoping is the dashboards': the programme manager chooses any partner (or none: the whole
+here. Every table is printed as the dashboards show it and the exports write it (disclosure.py, one
+rule: a hidden cell is `*`), and the headline figures are the dashboard's (the scope's margins). Scoping is the dashboards': the programme manager chooses any partner (or none: the whole
 programme); partner staff get their own partner, and asking for another partner is refused (404).
 """
 
@@ -25,17 +24,13 @@ from autocrea.partners.models import Partner
 from autocrea.reporting import disclosure, kpis, survival
 from autocrea.reporting.views import (
     Filters,
-    Table,
     _filters,
     _forecast_words,
-    _suppress_exit_rows,
     build_tables,
-    fmt,
+    headline,
 )
 
 REPORT_LANGUAGES = ("fr", "nl")
-HIDDEN = "*"
-RATES = ("positive_rate", "job_creation_rate")
 
 
 def report_language(request: HttpRequest) -> str:
@@ -47,36 +42,6 @@ def report_language(request: HttpRequest) -> str:
         if candidate in REPORT_LANGUAGES:
             return str(candidate)
     return "fr"
-
-
-def _printed_rows(table: Table) -> list[list[dict[str, Any]]]:
-    """Return the table's cells as printed: suppressed as in the exports, a hidden count shown as `*`."""
-    rows = []
-    for shown, original in zip(table.export_rows(), table.rows, strict=True):
-        cells = []
-        for column in table.columns:
-            value = shown.get(column.key)
-            hidden = value is None and original.get(column.key) is not None
-            cells.append({"text": HIDDEN if hidden else fmt(value, column.kind), "numeric": column.numeric})
-        rows.append(cells)
-    return rows
-
-
-def _headline(kp: dict[str, Any]) -> dict[str, str]:
-    """Return the four headline figures of the dashboard, suppressed like an exits row."""
-    exits = kp["exits"]
-    (row,) = _suppress_exit_rows([{k: exits[k] for k in ("exits", "positive", "job_creation", *RATES)}])
-    guided = kp["guided"]["count"]
-    return {
-        "guided": HIDDEN if disclosure.is_sensitive(guided) else fmt(guided, "int"),
-        "exits": HIDDEN if row["exits"] is None else fmt(row["exits"], "int"),
-        "positive_rate": HIDDEN
-        if row["positive_rate"] is None and exits["exits"]
-        else fmt(row["positive_rate"], "rate"),
-        "job_creation_rate": HIDDEN
-        if row["job_creation_rate"] is None and exits["exits"]
-        else fmt(row["job_creation_rate"], "rate"),
-    }
 
 
 def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang: str) -> dict[str, Any]:
@@ -95,7 +60,7 @@ def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang
                 "key": t.key,
                 "caption": t.caption,
                 "columns": [{"label": c.label, "numeric": c.numeric} for c in t.columns],
-                "rows": _printed_rows(t),
+                "rows": t.published_cells(),
                 "definition": t.definition,
                 "note": t.note,
             }
@@ -108,10 +73,10 @@ def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang
             "period_start": period_start,
             "period_end": period_end,
             "issued_on": today,
-            "headline": _headline(kp),
+            "headline": headline(kp),
             "forecast": _forecast_words(kp, partner_name=partner_name),
             "tables": printed,
-            "hidden_marker": HIDDEN,
+            "hidden_marker": disclosure.HIDDEN,
         }
 
 

@@ -25,17 +25,14 @@ from django.utils.translation import gettext as _
 from autocrea.accounts.access import may_view_partner_figures, may_view_programme_figures
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
-from autocrea.reporting import kpis, survival
+from autocrea.reporting import disclosure, kpis, survival
 from autocrea.reporting.views import (
     Column,
     Filters,
     Table,
     _export,
-    _noted,
     _partner_names,
     _scope,
-    _suppress_columns,
-    _suppress_exit_rows,
     lay_out,
 )
 
@@ -213,12 +210,14 @@ def suppress_compare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     table's lines [job creation, other positive, not positive, closed cases], rates hidden with them.
     """
     estimates = [f"{name}_{m}" for m in HORIZONS for name in ("still", "positive", "job_creation")]
-    counted = _suppress_columns(COUNT_KEYS, total_known=True, derived=dict.fromkeys(estimates, ("population",)))(rows)
-    closed = _suppress_exit_rows(rows) if rows else []
+    counted = disclosure.hide_columns(
+        rows, counts=COUNT_KEYS, total_known=True, derived=dict.fromkeys(estimates, ("population",))
+    )
+    closed = disclosure.hide_exit_rows(rows) if rows else []
     out = []
     for original, row, raw in zip(rows, counted, closed, strict=True):
         merged = {**row, **{key: raw[key] for key in RAW_KEYS}}
-        out.append(_noted(merged, (*COUNT_KEYS, "exits", "positive", "job_creation"), original))
+        out.append(disclosure.mark(merged, original, (*COUNT_KEYS, *disclosure.EXIT_COUNTS)))
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -80,8 +80,29 @@ class Table:
     export_links: list[dict[str, str]] = field(default_factory=list)
 
     def export_rows(self) -> list[dict[str, Any]]:
-        """Return the rows with every count under 5 (and what would give it away) emptied."""
-        return self.suppress(self.rows) if self.suppress else [dict(r) for r in self.rows]
+        """Return the rows as published everywhere (page, PDF, exports): counts under 5 and what would give
+        them away emptied (None), listed in each row's `suppressed`."""
+        if self.suppress:
+            return self.suppress(self.rows)
+        return [{**r, "suppressed": [], "note": ""} for r in self.rows]
+
+    def published_cells(self) -> list[list[dict[str, Any]]]:
+        """Return the published rows as formatted cells: a hidden value shows disclosure.HIDDEN."""
+        return [
+            [
+                {
+                    "text": disclosure.HIDDEN if c.key in row["suppressed"] else fmt(row.get(c.key), c.kind),
+                    "numeric": c.numeric,
+                    "header": i == 0,
+                }
+                for i, c in enumerate(self.columns)
+            ]
+            for row in self.export_rows()
+        ]
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(row["suppressed"] for row in self.export_rows())
 
 
 def _num(value: float | int, decimals: int = 0) -> str:
@@ -108,55 +129,6 @@ def _export_value(value: Any, kind: str) -> Any:
     if kind == "rate":
         return round(value * 100, 1)
     return value
-
-
-def _hide_small(values: Sequence[int | None], *, total_known: bool) -> list[bool]:
-    mask = disclosure.suppress([[v] for v in values], rows_are_lines=False, columns_are_lines=total_known)
-    return [m[0] for m in mask]
-
-
-def _suppress_exit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Suppress an exits table as kpis.equity does: [job creation, other positive, not positive, exits] lines."""
-    cells: list[list[int | None]] = [
-        [r["job_creation"], r["positive"] - r["job_creation"], r["exits"] - r["positive"], r["exits"]] for r in rows
-    ]
-    mask = disclosure.suppress(cells)
-    out = []
-    for r, hidden in zip(rows, mask, strict=True):
-        row = dict(r)
-        job_shown, positive_shown, exits_shown = not hidden[0], not hidden[0] and not hidden[1], not hidden[3]
-        row["exits"] = r["exits"] if exits_shown else None
-        row["positive"] = r["positive"] if positive_shown else None
-        row["job_creation"] = r["job_creation"] if job_shown else None
-        row["positive_rate"] = r["positive_rate"] if positive_shown and exits_shown else None
-        row["job_creation_rate"] = r["job_creation_rate"] if job_shown and exits_shown else None
-        out.append(_noted(row, ("exits", "positive", "job_creation")))
-    return out
-
-
-def _noted(row: dict[str, Any], counts: Sequence[str], original: dict[str, Any] | None = None) -> dict[str, Any]:
-    hidden = [k for k in counts if row.get(k) is None and (original is None or original.get(k) is not None)]
-    row["note"] = _("hidden to protect small groups: %(cells)s") % {"cells": ", ".join(hidden)} if hidden else ""
-    return row
-
-
-def _suppress_columns(counts: Sequence[str], *, total_known: bool, derived: dict[str, Sequence[str]] | None = None):
-    """Return a suppressor that hides counts 1–4 column by column, and values derived from a hidden count."""
-
-    def suppressor(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out = [dict(r) for r in rows]
-        for key in counts:
-            for row, hide in zip(out, _hide_small([r[key] for r in rows], total_known=total_known), strict=True):
-                if hide:
-                    row[key] = None
-        for row, original in zip(out, rows, strict=True):
-            for key, sources in (derived or {}).items():
-                if any(row.get(s) is None and original.get(s) is not None for s in sources):
-                    row[key] = None
-            _noted(row, list(counts), original)
-        return out
-
-    return suppressor
 
 
 # ---------------------------------------------------------------- filters
@@ -286,29 +258,16 @@ def _rate_chart(table: Table, label_key: str, title: str) -> dict[str, Any]:
     return {
         "title": title,
         "series": [(_("Positive exits"), "positive_rate"), (_("Job creation"), "job_creation_rate")],
-        "bars": [{"label": r[label_key], "values": [r["positive_rate"], r["job_creation_rate"]]} for r in table.rows],
+        "bars": [
+            {"label": r[label_key], "values": [r["positive_rate"], r["job_creation_rate"]]} for r in table.export_rows()
+        ],
         "kind": "rate",
     }
 
 
 def _guided_by_partner(target: dict[str, Any], names: dict[str | None, str], *, one_partner: bool) -> Table:
     """People guided since the programme started per partner, beside each partner's quota (if set)."""
-    quotas = {row["partner"]: row for row in target.get("quotas", [])}
-    guided = {row["partner"]: row["guided"] for row in target["by_partner"]}
-    slugs = list(quotas) + [slug for slug in guided if slug not in quotas]
-    rows = []
-    for slug in slugs:
-        quota = quotas.get(slug, {})
-        n = guided.get(slug, 0)
-        rows.append(
-            {
-                "partner": names.get(slug, slug),
-                "guided": n,
-                "quota": quota.get("quota"),
-                "share_of_quota": quota.get("share_of_quota"),
-                "remaining": quota.get("remaining"),
-            }
-        )
+    rows = [{**row, "partner": names.get(row["partner"], row["partner"])} for row in disclosure.guided_rows(target)]
     note = ""
     if target.get("quota_total") is not None and not one_partner:
         note = _("The quotas set add up to %(total)s people, for a programme target of %(target)s.") % {
@@ -332,16 +291,18 @@ def _guided_by_partner(target: dict[str, Any], names: dict[str | None, str], *, 
             "the programme expects each partner to guide over the whole period, set by the programme manager on "
             "the programme settings page; share reached = people guided ÷ quota. – : no quota set."
         ),
-        suppress=_suppress_columns(
-            ["guided"], total_known=True, derived={"share_of_quota": ["guided"], "remaining": ["guided"]}
-        ),
+        suppress=disclosure.GUIDED_BY_PARTNER,
         note=note,
     )
     if any(row["quota"] is not None for row in rows):
         table.chart = {
             "title": _("Share of the quota reached per partner"),
             "series": [(_("Share of the quota reached"), "share_of_quota")],
-            "bars": [{"label": r["partner"], "values": [r["share_of_quota"]]} for r in rows if r["quota"] is not None],
+            "bars": [
+                {"label": r["partner"], "values": [r["share_of_quota"]]}
+                for r in table.export_rows()
+                if r["quota"] is not None
+            ],
             "kind": "rate",
         }
     return table
@@ -361,7 +322,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
         _exit_columns(Column("partner", _("Partner"), "text")),
         [{**r, "partner": names.get(r["partner"], r["partner"])} for r in exits["by_partner"]],
         str(EXIT_DEFINITION),
-        suppress=_suppress_exit_rows,
+        suppress=disclosure.hide_exit_rows,
     )
     by_partner.chart = _rate_chart(by_partner, "partner", _("Positive-exit and job-creation rates per partner"))
     tables.append(by_partner)
@@ -372,7 +333,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
             _exit_columns(Column("year", _("Year of exit"), "year")),
             list(exits["by_year"]),
             str(EXIT_DEFINITION),
-            suppress=_suppress_exit_rows,
+            suppress=disclosure.hide_exit_rows,
         )
     )
     tables.append(
@@ -382,7 +343,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
             _exit_columns(Column("cohort", _("Year guidance started"), "year")),
             list(exits["by_cohort"]),
             _("A cohort is everyone a partner accepted in the same year.") + " " + str(EXIT_DEFINITION),
-            suppress=_suppress_exit_rows,
+            suppress=disclosure.hide_exit_rows,
         )
     )
 
@@ -408,7 +369,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
                 "Conversion = people who reached this step and the next ÷ people who reached this step. "
                 "People still at a step have not converted yet: a recent period looks incomplete."
             ),
-            suppress=_suppress_columns(["reached"], total_known=False, derived={"conversion_to_next": ["reached"]}),
+            suppress=disclosure.FUNNEL,
             note=_("%(n)s people did not go ahead or left before a partner accepted them.")
             % {"n": fmt(kp["funnel"]["stopped"], "int")},
         )
@@ -434,7 +395,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
                 "Whole days from entering a step to reaching the next one, for steps entered in the period and "
                 "already left. Half the people took fewer days, half took more."
             ),
-            suppress=_suppress_columns(["trajectories"], total_known=False, derived={"median_days": ["trajectories"]}),
+            suppress=disclosure.TIME_IN_STEP,
         )
     )
     capacity = Table(
@@ -454,16 +415,12 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
             "Capacity used = people a partner accepted this calendar year ÷ its yearly capacity. Waiting lists are the "
             "orientations the partner has not answered yet or has put on its waiting list."
         ),
-        suppress=_suppress_columns(
-            ["accepted_this_year", "in_guidance_now", "pending", "waitlisted"],
-            total_known=False,
-            derived={"capacity_use": ["accepted_this_year"]},
-        ),
+        suppress=disclosure.CAPACITY,
     )
     capacity.chart = {
         "title": _("Capacity used this year per partner"),
         "series": [(_("Capacity used"), "capacity_use")],
-        "bars": [{"label": r["partner"], "values": [r["capacity_use"]]} for r in capacity.rows],
+        "bars": [{"label": r["partner"], "values": [r["capacity_use"]]} for r in capacity.export_rows()],
         "kind": "rate",
     }
     tables.append(capacity)
@@ -496,7 +453,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
                 "people still in the programme up to the day they were last seen. Each exit kind competes with the "
                 "others, so the shares and 'still in the programme' add up to 100 %."
             ),
-            suppress=_suppress_columns(["at_risk"], total_known=False),
+            suppress=disclosure.SURVIVAL,
         )
     )
 
@@ -512,6 +469,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
                 "positive_rate": g["positive_rate"],
                 "job_creation": g["job_creation"],
                 "job_creation_rate": g["job_creation_rate"],
+                "suppressed": g["suppressed"],
             }
         )
     equity_note = _("Fewer than 5 people, or enough to work one out: the figure is hidden.")
@@ -531,9 +489,7 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
                 "The same figures per group of people. Groups of fewer than 5 people are hidden, and so is any "
                 "figure that would let someone work a hidden one out."
             ),
-            suppress=lambda rows: [
-                _noted(dict(r), ("guided", "exits", "positive", "job_creation")) for r in rows
-            ],  # already suppressed by kpis.equity
+            suppress=disclosure.hide_equity_rows,  # counts already suppressed by kpis.equity
             note=equity_note,
         )
     )
@@ -543,16 +499,25 @@ def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -
 def lay_out(tables: list[Table], filters: Filters) -> None:
     """Format each table's cells for the page (active language) and give it its export links."""
     for table in tables:
-        table.cells = [
-            [
-                {"text": fmt(row.get(c.key), c.kind), "numeric": c.numeric, "header": i == 0}
-                for i, c in enumerate(table.columns)
-            ]
-            for row in table.rows
-        ]
+        table.cells = table.published_cells()
         table.export_links = [
             {"format": fmt_, "url": "?" + filters.query(export=table.key, format=fmt_)} for fmt_ in ("xlsx", "csv")
         ]
+
+
+def headline(kp: dict[str, Any]) -> dict[str, str]:
+    """Return the scope's headline figures as shown on the dashboards and in the PDF report.
+
+    Counts are the margins every breakdown adds up to, published as they are; the outcome rates need 5 exits
+    (docs/kpis.md, "Small numbers").
+    """
+    exits = kp["exits"]
+    shown = disclosure.headline_rates_shown(exits["exits"])
+    return {
+        "guided": fmt(kp["guided"]["count"], "int"),
+        "exits": fmt(exits["exits"], "int"),
+        **{k: fmt(exits[k], "rate") if shown else disclosure.HIDDEN for k in ("positive_rate", "job_creation_rate")},
+    }
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -572,6 +537,7 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
         return _export(request, tables, export_key, filters)
 
     lay_out(tables, filters)
+    figures = headline(kp)
     return render(
         request,
         "reporting/dashboard.html",
@@ -588,9 +554,9 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
                 k: formats.date_format(datetime.date.fromisoformat(kp["period"][k]), "SHORT_DATE_FORMAT")
                 for k in ("start", "end")
             },
-            "guided_count": fmt(kp["guided"]["count"], "int"),
-            "exits_count": fmt(kp["exits"]["exits"], "int"),
-            "overall": {k: fmt(kp["exits"][k], "rate") for k in ("positive_rate", "job_creation_rate")},
+            "guided_count": figures["guided"],
+            "exits_count": figures["exits"],
+            "overall": {k: figures[k] for k in ("positive_rate", "job_creation_rate")},
             "rate_targets": {
                 k: fmt(kp["target"][f"{k}_target"], "rate") if kp["target"].get(f"{k}_target") is not None else None
                 for k in ("positive_rate", "job_creation_rate")
