@@ -376,7 +376,7 @@ def get_kpis(
 
     from autocrea.accounts.access import export_scope_for
     from autocrea.accounts.models import PARTNER_ROLES, Role
-    from autocrea.reporting import kpis
+    from autocrea.reporting import kpis, summaries
 
     user = request.user
     role = str(getattr(user, "role", "")) if user.is_active else ""
@@ -397,6 +397,8 @@ def get_kpis(
         if day is not None and not KPI_FIRST_DAY <= day <= KPI_LAST_DAY:
             return Status(422, ErrorOut(detail=_("The dates must fall between 2000 and 2099.")))
     try:
-        return kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=export_scope_for(user))
+        figures = kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=export_scope_for(user))
+        # When the summary counts these figures come from were built (docs/kpis.md, "as of").
+        return {**figures, "as_of": summaries.as_of_iso()}
     except ValueError:
         return Status(422, ErrorOut(detail=_("The period starts after it ends.")))

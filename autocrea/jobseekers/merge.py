@@ -18,7 +18,6 @@ from autocrea.accounts.access import can, jobseekers_for
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.steps import PathwayError
-from autocrea.reporting import summaries
 
 # The values a counsellor chooses between, field by field (the duplicate's or the kept record's).
 MERGEABLE_FIELDS = (
@@ -82,8 +81,6 @@ def merge_jobseekers(*, duplicate: Jobseeker, keep: Jobseeker, by: Any, take_fro
     if duplicate.user_id and keep.user_id:
         raise PathwayError(_("Both records have an online account: they cannot be merged here."))
 
-    # The equity monitor counts the people's trajectories by their details: the summary counts follow.
-    facts_before = summaries.people_facts([duplicate.pk, keep.pk])
     changed = sorted(take_from_duplicate)
     values = {name: getattr(duplicate, name) for name in changed}
     user_id = duplicate.user_id
@@ -108,9 +105,6 @@ def merge_jobseekers(*, duplicate: Jobseeker, keep: Jobseeker, by: Any, take_fro
     known = set(keep.language_skills.values_list("language", flat=True))
     LanguageSkill.objects.filter(jobseeker=duplicate).exclude(language__in=known).update(jobseeker=keep)
     _move_related(duplicate, keep)
-    delta = summaries.people_facts([duplicate.pk, keep.pk])
-    delta.subtract(facts_before)
-    summaries.apply(delta)
 
     audit.record(user=by, action="jobseeker:merged_into", obj=duplicate)
     audit.record(user=by, action="jobseeker:merged_from", obj=keep)

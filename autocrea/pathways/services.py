@@ -34,7 +34,6 @@ from autocrea.pathways.models import (
 )
 from autocrea.pathways.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, PathwayError, Step, check_transition
 from autocrea.reference.models import BusinessSector, ExitKind
-from autocrea.reporting import summaries
 
 FOLLOW_UP_DELAY_DAYS = 183  # about six months after the exit
 
@@ -73,8 +72,6 @@ def _locked(trajectory: Trajectory, version: int | None) -> Trajectory:
         raise PathwayError(
             _("Someone else changed this trajectory while you were working on it. Reload the page and try again.")
         )
-    # The facts this trajectory contributes to the summary counts before the change (reporting/summaries.py).
-    summaries.snapshot(fresh)
     return fresh
 
 
@@ -114,7 +111,6 @@ def _move(
         partner_id=trajectory.partner_id,
     )
     audit.record(user=by, action=f"step:{source}->{target}", obj=trajectory)
-    summaries.refresh(trajectory)  # the summary counts follow in the same transaction
     return trajectory
 
 
@@ -151,7 +147,6 @@ def express_interest(
     )
     StepLog.objects.create(trajectory=trajectory, from_step="", to_step=Step.INTEREST, on=on, by=by, channel=channel)
     audit.record(user=by, action="step:->interest", obj=trajectory)
-    summaries.refresh(trajectory, created=True)
     return trajectory
 
 
@@ -311,7 +306,6 @@ def answer_orientation(
         trajectory.version += 1
         trajectory.last_activity_at = timezone.now()
         trajectory.save(update_fields=["version", "last_activity_at"])
-        summaries.refresh(trajectory)  # the partner's waiting list changes without a step
         audit.record(user=by, action="orientation:waitlisted", obj=trajectory)
         return trajectory
     raise PathwayError(_("Choose the partner's answer."))

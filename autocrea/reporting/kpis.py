@@ -476,7 +476,7 @@ def equity(
 
     `source` as in compute_kpis: "summary" reads the summary counts (kpis_summary.equity_counts), "full"
     aggregates the trajectory table (equity_counts_full, the reference), "auto" the summaries whenever
-    the scope is one they hold and they are current. Both give identical numbers.
+    the scope is one they hold. Both give identical numbers (as of the summaries' last rebuild).
     """
     from autocrea.reporting import kpis_summary
 
@@ -488,7 +488,7 @@ def equity(
     if source != "full" and kpis_summary.usable(queryset, partner_id):
         counts = kpis_summary.equity_counts(dimension=dimension, start=start, end=end, partner_id=partner_id)
     if counts is None and source == "summary":
-        raise ValueError("The summaries cannot give these figures (scope, or exit kinds changed: rebuild_summaries).")
+        raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
     if counts is None:
         counts = equity_counts_full(dimension=dimension, start=start, end=end, partner_id=partner_id, queryset=queryset)
     return _equity_table(dimension, start, end, counts)

@@ -23,7 +23,7 @@ from autocrea.accounts.access import export_scope_for
 from autocrea.accounts.models import PARTNER_ROLES, Role
 from autocrea.lib.pdf import pdf_response, render_pdf
 from autocrea.partners.models import Partner
-from autocrea.reporting import disclosure, kpis, survival
+from autocrea.reporting import disclosure, kpis, summaries, survival
 from autocrea.reporting.views import (
     Filters,
     Table,
@@ -114,6 +114,7 @@ def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang
             "forecast": _forecast_words(kp, partner_name=partner_name),
             "tables": printed,
             "hidden_marker": HIDDEN,
+            "as_of": summaries.as_of_label(),
         }
 
 

@@ -199,7 +199,7 @@ def durations(
     """Return (days at risk, event code, people) for everyone guided in the period.
 
     `source` as in kpis.compute_kpis: "summary" reads the summary counts, "full" fetch_durations (one
-    row per trajectory), "auto" the summaries whenever the scope is one they hold and they are current.
+    row per trajectory), "auto" the summaries whenever the scope is one they hold.
     """
     from autocrea.reporting import kpis_summary
 
@@ -207,11 +207,9 @@ def durations(
         raise ValueError(f"Unknown source {source!r}: auto, summary or full.")
     if source != "full" and kpis_summary.usable(queryset, partner_id):
         first, last, day = resolve_period(start=start, end=end, today=today)
-        triples = kpis_summary.survival_triples(start=first, censor_on=min(last, day), partner_id=partner_id)
-        if triples is not None:
-            return triples
+        return kpis_summary.survival_triples(start=first, censor_on=min(last, day), partner_id=partner_id)
     if source == "summary":
-        raise ValueError("The summaries cannot give these figures (scope, or exit kinds changed: rebuild_summaries).")
+        raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
     pairs = fetch_durations(start=start, end=end, partner_id=partner_id, queryset=queryset, today=today)
     return weighted(pairs)
 

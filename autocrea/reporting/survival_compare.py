@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from autocrea.accounts.models import PARTNER_ROLES, Role
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
-from autocrea.reporting import kpis, survival
+from autocrea.reporting import kpis, summaries, survival
 from autocrea.reporting.views import (
     Column,
     Filters,
@@ -282,7 +282,7 @@ def _page(request: HttpRequest, *, partner: Partner | None, context: dict[str, A
     return render(
         request,
         "reporting/survival_compare.html",
-        {**context, "tables": {t.key: t for t in tables}, "period": period},
+        {**context, "tables": {t.key: t for t in tables}, "period": period, "as_of": summaries.as_of_label()},
     )
 
 

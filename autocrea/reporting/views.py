@@ -33,7 +33,7 @@ from autocrea.lib import exports
 from autocrea.partners.models import Partner
 from autocrea.pathways.steps import Step
 from autocrea.reference.models import BarrierCode, Commune, EducationLevel
-from autocrea.reporting import disclosure, kpis, survival
+from autocrea.reporting import disclosure, kpis, summaries, survival
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -578,6 +578,7 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
         "reporting/dashboard.html",
         {
             **template_context,
+            "as_of": summaries.as_of_label(),
             "kp": kp,
             "surv": surv,
             "tables": {t.key: t for t in tables},
@@ -702,6 +703,8 @@ def _export(request: HttpRequest, tables: list[Table], key: str, filters: Filter
         [_export_value(row.get(c.key), c.kind) for c in table.columns] + [row.get("note", "")]
         for row in table.export_rows()
     ]
+    # When the summaries these figures come from were built: a last row, as wide as the others.
+    rows.append([summaries.as_of_label()] + [""] * (len(header) - 1))
     partner = f"-{filters.partner.slug}" if filters.partner else ""
     filename = f"autocrea-{key.replace('_', '-')}{partner}-{timezone.localdate():%Y%m%d}.{fmt_}"
     if fmt_ == "csv":
