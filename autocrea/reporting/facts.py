@@ -192,11 +192,22 @@ def headline_facts(trajectories: QuerySet[Trajectory]) -> Iterator[tuple[str, Qu
 
 def survival_equity_facts(trajectories: QuerySet[Trajectory]) -> Iterator[tuple[str, QuerySet[Any], Any]]:
     """Yield (grain, query, count) of the closures (svo, svc, svl) and the equity groups (qg:*, qx:*)."""
+    for _fact, rows in closure_facts(trajectories):
+        yield Grain.DAY, rows, Count("pk")
+    for dimension in DIMENSIONS:
+        # A person has several barriers: one row per (trajectory, barrier), a trajectory counted once per barrier.
+        total = Count("pk", distinct=True) if dimension == "barrier" else Count("pk")
+        for _fact, rows in equity_facts(trajectories, dimension):
+            yield Grain.DAY, rows, total
+
+
+def closure_facts(trajectories: QuerySet[Trajectory]) -> list[tuple[str, QuerySet[Any]]]:
+    """Return (fact, query) of the censoring-aware facts of guided people: `svo`, then `svc` and `svl` per closure.
+
+    The summaries store them per day; survival.durations(source="full") groups them over a period.
+    """
     exited = Q(current_step__in=EXITED_STEPS, exit_on__isnull=False)
     stopped = Q(current_step=Step.STOPPED, stopped_on__isnull=False)
-    positive = Case(When(exit_kind__is_positive=True, then=Value(1)), default=Value(0), output_field=IntegerField())
-    job = Case(When(exit_kind__is_job_creation=True, then=Value(2)), default=Value(0), output_field=IntegerField())
-    bits = Cast(positive + job, IntegerField())
     closure_kind = Case(
         When(exit_kind__is_positive=True, exit_kind__is_job_creation=True, then=Value("x3")),
         When(exit_kind__is_job_creation=True, then=Value("x2")),
@@ -206,38 +217,49 @@ def survival_equity_facts(trajectories: QuerySet[Trajectory]) -> Iterator[tuple[
     )
     guided = trajectories.filter(guided_on__isnull=False)
     partner = _zero_if_null(F("partner_id"))
-    count = Count("pk")
-    yield (
-        Grain.DAY,
-        guided.filter(~(exited | stopped)).annotate(
-            s_p=partner, s_f=Value("svo"), s_d=F("guided_on"), s_k1=Value(""), s_k2=Value(0, IntegerField())
-        ),
-        count,
-    )
+    found: list[tuple[str, QuerySet[Any]]] = [
+        (
+            "svo",
+            guided.filter(~(exited | stopped)).annotate(
+                s_p=partner, s_f=Value("svo"), s_d=F("guided_on"), s_k1=Value(""), s_k2=Value(0, IntegerField())
+            ),
+        )
+    ]
     for closed, on, kind in ((exited, "exit_on", closure_kind), (stopped, "stopped_on", Value(STOP))):
-        for fact, dated, grain in (("svc", "guided_on", Grain.DAY), ("svl", on, Grain.DAY)):
-            yield (
-                grain,
-                guided.filter(closed).annotate(
-                    s_p=partner, s_f=Value(fact), s_d=F(dated), s_k1=kind, s_k2=DaysBetween(on, "guided_on")
-                ),
-                count,
+        for fact, dated in (("svc", "guided_on"), ("svl", on)):
+            found.append(
+                (
+                    fact,
+                    guided.filter(closed).annotate(
+                        s_p=partner, s_f=Value(fact), s_d=F(dated), s_k1=kind, s_k2=DaysBetween(on, "guided_on")
+                    ),
+                )
             )
-    for dimension in DIMENSIONS:
-        code = DIMENSION_CODES[dimension]
-        # A person has several barriers: one row per (trajectory, barrier), a trajectory counted once per barrier.
-        total = Count("pk", distinct=True) if dimension == "barrier" else count
+    return found
+
+
+def equity_facts(trajectories: QuerySet[Trajectory], dimension: str) -> list[tuple[str, QuerySet[Any]]]:
+    """Return (fact, query) of one equity dimension: `qg:<d>` guided per group, `qx:<d>` live exits per group.
+
+    The summaries store them per day; kpis.equity_counts_full groups them over a period (the full computation).
+    """
+    code = DIMENSION_CODES[dimension]
+    exited = Q(current_step__in=EXITED_STEPS, exit_on__isnull=False)
+    positive = Case(When(exit_kind__is_positive=True, then=Value(1)), default=Value(0), output_field=IntegerField())
+    job = Case(When(exit_kind__is_job_creation=True, then=Value(2)), default=Value(0), output_field=IntegerField())
+    partner = _zero_if_null(F("partner_id"))
+    return [
+        (
+            fact,
+            rows.annotate(s_p=partner, s_f=Value(fact), s_d=F(dated), s_k1=_dimension_key(dimension), s_k2=key2).filter(
+                s_k1__isnull=False
+            ),
+        )
         for rows, fact, dated, key2 in (
-            (guided, f"qg:{code}", "guided_on", Value(0, IntegerField())),
-            (trajectories.filter(exited), f"qx:{code}", "exit_on", bits),
-        ):
-            yield (
-                Grain.DAY,
-                rows.annotate(
-                    s_p=partner, s_f=Value(fact), s_d=F(dated), s_k1=_dimension_key(dimension), s_k2=key2
-                ).filter(s_k1__isnull=False),
-                total,
-            )
+            (trajectories.filter(guided_on__isnull=False), f"qg:{code}", "guided_on", Value(0, IntegerField())),
+            (trajectories.filter(exited), f"qx:{code}", "exit_on", Cast(positive + job, IntegerField())),
+        )
+    ]
 
 
 def every_fact(trajectories: QuerySet[Trajectory] | None = None) -> Iterator[tuple[str, QuerySet[Any], Any]]:

@@ -502,29 +502,26 @@ def equity_counts_full(
     partner_id: int | None,
     queryset: QuerySet[Trajectory] | None = None,
 ) -> list[tuple[str, int, int, int, int]]:
-    """Return (group, guided, exits, positive, job creation) per group, aggregated over the trajectory table."""
-    key = _dimension_key(dimension)
+    """Return (group, guided, exits, positive, job creation) per group, from the facts over the trajectory table.
+
+    The same fact queries as the summaries (reporting/facts.py: `qg:<d>`, `qx:<d>`), grouped over the period.
+    """
+    from autocrea.reporting import facts  # facts builds on this module's dimension expressions
+
     qs = base_queryset(queryset=queryset, partner_id=partner_id)
-    guided_in = Q(guided_on__gte=start, guided_on__lte=end)
-    exited = _exited_in(start, end)
-    rows: list[Mapping[str, Any]] = list(
-        qs.filter(guided_in | exited)
-        .annotate(group=key)
-        .exclude(group__isnull=True)  # barrier: people without any recorded barrier are in no barrier group
-        .values("group")
-        .annotate(
-            n_guided=Count("pk", distinct=True, filter=guided_in),
-            n_exits=Count("pk", distinct=True, filter=exited),
-            n_positive=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_positive=True)),
-            n_job_creation=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_job_creation=True)),
-        )
-        .order_by()
-    )
+    groups: dict[str, list[int]] = {}
+    for fact, rows in facts.equity_facts(qs, dimension):
+        in_period = rows.filter(s_d__gte=start, s_d__lte=end).values("s_k1", "s_k2").order_by()
+        for group, bits, n in in_period.annotate(n=Count("pk", distinct=True)).values_list("s_k1", "s_k2", "n"):
+            cells = groups.setdefault(str(group), [0, 0, 0, 0])
+            if fact.startswith("qg"):
+                cells[0] += n
+            else:
+                cells[1] += n
+                cells[2] += n if bits & 1 else 0
+                cells[3] += n if bits & 2 else 0
     # Sorted in Python (code point order, as PostgreSQL's C collation and SQLite sort), like the summaries.
-    return sorted(
-        (str(r["group"]), int(r["n_guided"]), int(r["n_exits"]), int(r["n_positive"]), int(r["n_job_creation"]))
-        for r in rows
-    )
+    return sorted((group, *cells) for group, cells in groups.items() if any(cells))  # type: ignore[misc]
 
 
 def _equity_table(
