@@ -36,10 +36,9 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autocrea.reporting.facts import COLUMNS, STOP, UNDATED, every_fact
+from autocrea.reporting.facts import COLUMNS, UNDATED, every_fact
+from autocrea.reporting.facts import STOP as STOP  # the closure key of a stop, read with the counts
 from autocrea.reporting.models import Grain, SummaryCount, SummaryState
-
-__all__ = ["STOP", "UNDATED"]
 
 # (partner key, fact, grain, period, key1, key2): every part non-null (models.SummaryCount: 0 = none).
 Key = tuple[int, str, str, datetime.date, str, int]
