@@ -19,7 +19,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py seed_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true SUMMARIES_REFRESH_ON_READ=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite (SQLite; PostgreSQL too when DATABASE_URL points to one)
 test: $(STAMP)

@@ -293,6 +293,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The summary counts behind the figures are rebuilt by the worker this often (reporting/tasks.py;
+# started by `manage.py rebuild_summaries --schedule`). The figures say when they were built.
+SUMMARY_REFRESH_SECONDS = env_int("SUMMARY_REFRESH_SECONDS", 300)
+# Development and tests only: a figure read after any data change rebuilds the summaries first
+# (reporting/summaries.py). Never in production: every read after a write would rebuild.
+SUMMARIES_REFRESH_ON_READ = env_bool("SUMMARIES_REFRESH_ON_READ", False)
 # Reminder e-mails go out this many hours before a session (`manage.py send_reminders`, hourly cron).
 REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 48)
 # The domain part of calendar event UIDs: keep it stable, or calendars see new events.

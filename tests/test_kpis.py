@@ -14,7 +14,7 @@ from scipy.stats import binomtest
 
 from autocrea.backbone.steps import Channel, Step
 from autocrea.pathways import services
-from autocrea.reporting import kpis, survival
+from autocrea.reporting import kpis, summaries, survival
 from autocrea.reporting.survival import Event
 from tests.factories import make_jobseeker, make_trajectory
 
@@ -345,6 +345,7 @@ def test_kpis_command_prints_compute_kpis_as_json(world: dict[str, Any]) -> None
     assert set(printed["equity"]) == set(kpis.DIMENSIONS)
     assert printed["survival"]["population"] == 5
     expected = kpis.compute_kpis(start=D(2025, 1, 1), end=D(2025, 12, 31), partner_id=world["credal"].pk)
+    expected["as_of"] = summaries.as_of_iso()  # when the summaries were built (the command says it)
     assert {k: v for k, v in printed.items() if k not in {"survival", "equity"}} == json.loads(json.dumps(expected))
 
 

@@ -374,7 +374,7 @@ def get_kpis(
     from django.http import Http404
 
     from autocrea.accounts.access import export_scope_for, may_view_partner_figures, may_view_programme_figures
-    from autocrea.reporting import disclosure, kpis
+    from autocrea.reporting import disclosure, kpis, summaries
 
     user = request.user
     if may_view_programme_figures(user):
@@ -397,5 +397,6 @@ def get_kpis(
         figures = kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=export_scope_for(user))
     except ValueError:
         return Status(422, ErrorOut(detail=_("The period starts after it ends.")))
-    # The same disclosure rule as the dashboards, the PDF report and the exports (docs/kpis.md, "Small numbers").
-    return disclosure.disclose_kpis(figures)
+    # The same disclosure rule as the dashboards, the PDF report and the exports (docs/kpis.md, "Small numbers"),
+    # and when the summary counts these figures come from were built (docs/kpis.md, "as of").
+    return {**disclosure.disclose_kpis(figures), "as_of": summaries.as_of_iso()}

@@ -44,7 +44,6 @@ from autocrea.pathways.integrity import lock_in_pk_order
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.services import ensure_can, valid_enterprise_number
 from autocrea.reference.models import BarrierCode
-from autocrea.reporting import summaries
 
 
 def _ensure_guided(trajectory: Trajectory) -> int:
@@ -93,9 +92,7 @@ def record_diagnostic(
         notes=notes,
         by=by,
     )
-    previous = summaries.barrier_codes(trajectory)
     diagnostic.barriers.set(list(barriers))
-    summaries.refresh_barriers(trajectory, previous)  # the equity monitor's barrier groups (summary counts)
     assess_skills(trajectory=trajectory, by=by, on=on, scores=skills, is_baseline=True)
     return diagnostic
 

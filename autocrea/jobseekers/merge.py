@@ -19,7 +19,6 @@ from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
 from autocrea.pathways.integrity import opening_trajectory
 from autocrea.pathways.models import Trajectory
-from autocrea.reporting import summaries
 
 # The values a counsellor chooses between, field by field (the duplicate's or the kept record's).
 MERGEABLE_FIELDS = (
@@ -86,8 +85,6 @@ def merge_jobseekers(*, duplicate: Jobseeker, keep: Jobseeker, by: Any, take_fro
     if duplicate.user_id and keep.user_id:
         raise PathwayError(_("Both records have an online account: they cannot be merged here."))
 
-    # The equity monitor counts the people's trajectories by their details: the summary counts follow.
-    facts_before = summaries.people_facts([duplicate.pk, keep.pk])
     changed = sorted(take_from_duplicate)
     values = {name: getattr(duplicate, name) for name in changed}
     user_id = duplicate.user_id
@@ -113,9 +110,6 @@ def merge_jobseekers(*, duplicate: Jobseeker, keep: Jobseeker, by: Any, take_fro
     known = set(keep.language_skills.values_list("language", flat=True))
     LanguageSkill.objects.filter(jobseeker=duplicate).exclude(language__in=known).update(jobseeker=keep)
     _move_related(duplicate, keep)
-    delta = summaries.people_facts([duplicate.pk, keep.pk])
-    delta.subtract(facts_before)
-    summaries.apply(delta)
 
     audit.record(user=by, action="jobseeker:merged_into", obj=duplicate)
     audit.record(user=by, action="jobseeker:merged_from", obj=keep)

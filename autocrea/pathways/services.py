@@ -37,7 +37,6 @@ from autocrea.pathways.models import (
     Trajectory,
 )
 from autocrea.reference.models import BusinessSector, ExitKind
-from autocrea.reporting import summaries
 
 FOLLOW_UP_DELAY_DAYS = 183  # about six months after the exit
 
@@ -78,8 +77,6 @@ def _locked(trajectory: Trajectory, version: int | None) -> Trajectory:
         raise StaleVersionError(
             _("Someone else changed this trajectory while you were working on it. Reload the page and try again.")
         )
-    # The facts this trajectory contributes to the summary counts before the change (reporting/summaries.py).
-    summaries.snapshot(fresh)
     return fresh
 
 
@@ -121,7 +118,6 @@ def _move(
         partner_id=trajectory.partner_id,
     )
     audit.record(user=by, action=f"step:{source}->{target}", obj=trajectory)
-    summaries.refresh(trajectory)  # the summary counts follow in the same transaction
     return trajectory
 
 
@@ -165,7 +161,6 @@ def express_interest(
         channel=channel,
     )
     audit.record(user=by, action="step:->interest", obj=trajectory)
-    summaries.refresh(trajectory, created=True)
     return trajectory
 
 
@@ -336,7 +331,6 @@ def answer_orientation(
         trajectory.version += 1
         trajectory.last_activity_at = timezone.now()
         trajectory.save(update_fields=["version", "last_activity_at"])
-        summaries.refresh(trajectory)  # the partner's waiting list changes without a step
         audit.record(user=by, action="orientation:waitlisted", obj=trajectory)
         return trajectory
     raise PathwayError(_("Choose the partner's answer."))

@@ -26,7 +26,7 @@ from autocrea.partners.models import Partner
 from autocrea.pathways.models import FollowUp, FollowUpSituation, FollowUpStatus, Trajectory
 from autocrea.reference.models import EducationLevel
 from autocrea.reporting import disclosure
-from autocrea.reporting.kpis import _exited_in, _yyyymmdd, base_queryset
+from autocrea.reporting.kpis import base_queryset, exited_in, yyyymmdd
 
 GENDERS: tuple[str, ...] = (Gender.FEMALE, Gender.MALE, Gender.NON_BINARY)
 COLUMNS: tuple[str, ...] = (*GENDERS, "total")
@@ -110,8 +110,8 @@ def _by_gender(qs: QuerySet[Any], gender_field: str, aggregates: dict[str, Count
 
 def _output(qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, dict[str, int]]:
     entrants = qs.filter(guided_on__gte=start, guided_on__lte=end)
-    age = _yyyymmdd("guided_on") - _yyyymmdd("jobseeker__birth_date")  # // 10000 = whole years
-    seniority = _yyyymmdd("guided_on") - _yyyymmdd("jobseeker__unemployed_since")
+    age = yyyymmdd("guided_on") - yyyymmdd("jobseeker__birth_date")  # // 10000 = whole years
+    seniority = yyyymmdd("guided_on") - yyyymmdd("jobseeker__unemployed_since")
     unemployed = Q(jobseeker__unemployed_since__isnull=False) | Q(jobseeker__income_source__in=UNEMPLOYED_INCOME)
     level = "jobseeker__education_level"
     return _by_gender(
@@ -153,7 +153,7 @@ def _situation_upon_leaving() -> DbCase:
 
 
 def _results(qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, dict[str, int]]:
-    leavers = qs.filter(_exited_in(start, end)).annotate(situation=_situation_upon_leaving())
+    leavers = qs.filter(exited_in(start, end)).annotate(situation=_situation_upon_leaving())
     live_follow_up = FollowUp.objects.filter(trajectory=OuterRef("pk"), exit__voided_on__isnull=True)
     leavers = leavers.annotate(
         fu_status=Subquery(live_follow_up.values("status")[:1]),

@@ -93,7 +93,7 @@ def _year(field: str) -> Cast:
     return Cast(ExtractYear(field), IntegerField())
 
 
-def _yyyymmdd(field: str) -> Expression:
+def yyyymmdd(field: str) -> Expression:
     """The date as the integer YYYYMMDD: differences // 10000 are whole years (ages, seniority)."""
     return (
         Cast(ExtractYear(field), IntegerField()) * 10000
@@ -128,7 +128,7 @@ def base_queryset(*, queryset: QuerySet[Trajectory] | None, partner_id: int | No
     return qs
 
 
-def _rate(numerator: int, denominator: int) -> float | None:
+def rate_or_none(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
@@ -143,7 +143,7 @@ def wilson_interval(successes: int, trials: int, *, z: float = Z95) -> tuple[flo
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _exited_in(start: datetime.date, end: datetime.date) -> Q:
+def exited_in(start: datetime.date, end: datetime.date) -> Q:
     # A reopened trajectory is back in accompaniment with exit_on cleared: its voided exit is not counted.
     return Q(current_step__in=EXITED_STEPS, exit_on__gte=start, exit_on__lte=end)
 
@@ -156,14 +156,14 @@ def _exit_aggregates() -> dict[str, Count]:
     }
 
 
-def _exit_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def exit_figures_row(row: Mapping[str, Any]) -> dict[str, Any]:
     exits, positive, job = int(row["n_exits"]), int(row["n_positive"]), int(row["n_job_creation"])
     return {
         "exits": exits,
         "positive": positive,
         "job_creation": job,
-        "positive_rate": _rate(positive, exits),
-        "job_creation_rate": _rate(job, exits),
+        "positive_rate": rate_or_none(positive, exits),
+        "job_creation_rate": rate_or_none(job, exits),
     }
 
 
@@ -208,7 +208,7 @@ def target_section(*, guided: int, by_partner: list[dict[str, Any]], partner_id:
                 "partner": partner.slug,
                 "quota": quota,
                 "guided": n,
-                "share_of_quota": _rate(n, quota) if quota is not None else None,
+                "share_of_quota": rate_or_none(n, quota) if quota is not None else None,
                 "remaining": max(0, quota - n) if quota is not None else None,
             }
         )
@@ -218,7 +218,7 @@ def target_section(*, guided: int, by_partner: list[dict[str, Any]], partner_id:
         "programme_start": config.start.isoformat(),
         "programme_end": config.end.isoformat(),
         "guided": guided,
-        "share_of_target": _rate(guided, target),
+        "share_of_target": rate_or_none(guided, target),
         "remaining": max(0, target - guided),
         "by_partner": by_partner,
         "positive_rate_target": programme.rate(config.target_positive_rate),
@@ -230,12 +230,12 @@ def target_section(*, guided: int, by_partner: list[dict[str, Any]], partner_id:
 
 def exit_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """Return exits in the period with positive and job-creation rates: overall, per partner, year and cohort."""
-    exits = qs.filter(_exited_in(start, end))
-    overall = _exit_row(exits.aggregate(**_exit_aggregates()))
+    exits = qs.filter(exited_in(start, end))
+    overall = exit_figures_row(exits.aggregate(**_exit_aggregates()))
 
     def grouped(key: Any, name: str) -> list[dict[str, Any]]:
         rows = exits.annotate(key=key).values("key").annotate(**_exit_aggregates()).order_by("key")
-        return [{name: r["key"], **_exit_row(r)} for r in rows]
+        return [{name: r["key"], **exit_figures_row(r)} for r in rows]
 
     return {
         **overall,
@@ -263,7 +263,7 @@ def funnel_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datet
         if index + 1 < len(FUNNEL):
             next_name = FUNNEL[index + 1][0]
             row["next_step"] = next_name
-            row["conversion_to_next"] = _rate(counts[f"{name}__{next_name}"], counts[name])
+            row["conversion_to_next"] = rate_or_none(counts[f"{name}__{next_name}"], counts[name])
         steps.append(row)
     return {"cohort": "interest_on in the period", "steps": steps, "stopped": counts["stopped"]}
 
@@ -358,7 +358,7 @@ def capacity_figures(*, qs: QuerySet[Trajectory], partner_id: int | None, today:
                 "year": today.year,
                 "yearly_capacity": partner.yearly_capacity,
                 "accepted_this_year": n,
-                "capacity_use": _rate(n, partner.yearly_capacity),
+                "capacity_use": rate_or_none(n, partner.yearly_capacity),
                 "in_guidance_now": in_guidance.get(partner.pk, 0),
                 "pending": queues.get((partner.pk, OrientationStatus.PENDING), 0),
                 "waitlisted": queues.get((partner.pk, OrientationStatus.WAITLISTED), 0),
@@ -436,7 +436,7 @@ def _band(value: Expression, bounds: Sequence[tuple[int, str]], last: str) -> Ca
     )
 
 
-def _dimension_key(dimension: str) -> Any:
+def dimension_key(dimension: str) -> Any:
     if dimension == "gender":
         return F("jobseeker__gender")
     if dimension == "education_level":
@@ -447,10 +447,10 @@ def _dimension_key(dimension: str) -> Any:
         return Coalesce(F("jobseeker__commune_id"), Value("unknown"), output_field=CharField())
     if dimension == "age_band":
         # Age in whole years at the guided date: (YYYYMMDD − YYYYMMDD) // 10000.
-        age = _yyyymmdd("guided_on") - _yyyymmdd("jobseeker__birth_date")
+        age = yyyymmdd("guided_on") - yyyymmdd("jobseeker__birth_date")
         return _band(age, [(30_0000, "under_30"), (55_0000, "30_54")], "55_plus")
     if dimension == "unemployment_band":
-        seniority = _yyyymmdd("interest_on") - _yyyymmdd("jobseeker__unemployed_since")
+        seniority = yyyymmdd("interest_on") - yyyymmdd("jobseeker__unemployed_since")
         return Case(
             When(jobseeker__unemployed_since__isnull=True, then=Value("unknown")),
             When(LessThan(seniority, 1_0000), then=Value("under_1y")),
@@ -476,11 +476,11 @@ def equity(
 
     `source` as in compute_kpis: "summary" reads the summary counts (kpis_summary.equity_counts), "full"
     aggregates the trajectory table (equity_counts_full, the reference), "auto" the summaries whenever
-    the scope is one they hold and they are current. Both give identical numbers.
+    the scope is one they hold. Both give identical numbers (as of the summaries' last rebuild).
     """
     from autocrea.reporting import kpis_summary
 
-    _dimension_key(dimension)  # an unknown dimension is refused whatever the source
+    dimension_key(dimension)  # an unknown dimension is refused whatever the source
     if source not in {"auto", "summary", "full"}:
         raise ValueError(f"Unknown source {source!r}: auto, summary or full.")
     start, end, _today = resolve_period(start=start, end=end)
@@ -488,7 +488,7 @@ def equity(
     if source != "full" and kpis_summary.usable(queryset, partner_id):
         counts = kpis_summary.equity_counts(dimension=dimension, start=start, end=end, partner_id=partner_id)
     if counts is None and source == "summary":
-        raise ValueError("The summaries cannot give these figures (scope, or exit kinds changed: rebuild_summaries).")
+        raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
     if counts is None:
         counts = equity_counts_full(dimension=dimension, start=start, end=end, partner_id=partner_id, queryset=queryset)
     return _equity_table(dimension, start, end, counts)
@@ -502,29 +502,26 @@ def equity_counts_full(
     partner_id: int | None,
     queryset: QuerySet[Trajectory] | None = None,
 ) -> list[tuple[str, int, int, int, int]]:
-    """Return (group, guided, exits, positive, job creation) per group, aggregated over the trajectory table."""
-    key = _dimension_key(dimension)
+    """Return (group, guided, exits, positive, job creation) per group, from the facts over the trajectory table.
+
+    The same fact queries as the summaries (reporting/facts.py: `qg:<d>`, `qx:<d>`), grouped over the period.
+    """
+    from autocrea.reporting import facts  # facts builds on this module's dimension expressions
+
     qs = base_queryset(queryset=queryset, partner_id=partner_id)
-    guided_in = Q(guided_on__gte=start, guided_on__lte=end)
-    exited = _exited_in(start, end)
-    rows: list[Mapping[str, Any]] = list(
-        qs.filter(guided_in | exited)
-        .annotate(group=key)
-        .exclude(group__isnull=True)  # barrier: people without any recorded barrier are in no barrier group
-        .values("group")
-        .annotate(
-            n_guided=Count("pk", distinct=True, filter=guided_in),
-            n_exits=Count("pk", distinct=True, filter=exited),
-            n_positive=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_positive=True)),
-            n_job_creation=Count("pk", distinct=True, filter=exited & Q(exit_kind__is_job_creation=True)),
-        )
-        .order_by()
-    )
+    groups: dict[str, list[int]] = {}
+    for fact, rows in facts.equity_facts(qs, dimension):
+        in_period = rows.filter(s_d__gte=start, s_d__lte=end).values("s_k1", "s_k2").order_by()
+        for group, bits, n in in_period.annotate(n=Count("pk", distinct=True)).values_list("s_k1", "s_k2", "n"):
+            cells = groups.setdefault(str(group), [0, 0, 0, 0])
+            if fact.startswith("qg"):
+                cells[0] += n
+            else:
+                cells[1] += n
+                cells[2] += n if bits & 1 else 0
+                cells[3] += n if bits & 2 else 0
     # Sorted in Python (code point order, as PostgreSQL's C collation and SQLite sort), like the summaries.
-    return sorted(
-        (str(r["group"]), int(r["n_guided"]), int(r["n_exits"]), int(r["n_positive"]), int(r["n_job_creation"]))
-        for r in rows
-    )
+    return sorted((group, *cells) for group, cells in groups.items() if any(cells))  # type: ignore[misc]
 
 
 def _equity_table(
@@ -555,10 +552,10 @@ def _equity_table(
             "job_creation_rate_ci": None,
         }
         if positive_shown and exits_shown:
-            group["positive_rate"] = _rate(positive, exits)
+            group["positive_rate"] = rate_or_none(positive, exits)
             group["positive_rate_ci"] = _listed(wilson_interval(positive, exits))
         if job_shown and exits_shown:
-            group["job_creation_rate"] = _rate(job, exits)
+            group["job_creation_rate"] = rate_or_none(job, exits)
             group["job_creation_rate_ci"] = _listed(wilson_interval(job, exits))
         group["suppressed"] = [name for name in ("guided", "exits", "positive", "job_creation") if group[name] is None]
         groups.append(group)

@@ -22,16 +22,9 @@ from autocrea.partners.models import Partner
 from autocrea.pathways.models import OrientationStatus, Trajectory
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis, summaries
+from autocrea.reporting.facts import DIMENSION_CODES, FUNNEL_FIELDS, STOP, UNDATED
 from autocrea.reporting.models import Grain, SummaryCount
-from autocrea.reporting.summaries import (
-    DIMENSION_CODES,
-    FUNNEL_FIELDS,
-    STOP,
-    UNDATED,
-    current_flags,
-    histogram_median,
-    period_q,
-)
+from autocrea.reporting.summaries import histogram_median, period_q
 
 
 def usable(queryset: QuerySet[Trajectory] | None, partner_id: int | None) -> bool:
@@ -55,6 +48,7 @@ class Reader:
     """The summary rows one compute_kpis call needs, each fetched once: a handful of grouped queries."""
 
     def __init__(self, partner_id: int | None) -> None:
+        summaries.ensure_current()
         self.partner_id = partner_id
         self._undated: dict[str, list[tuple[int | None, str, int | None, int]]] | None = None
         self._partners: list[tuple[int, str, bool, int]] | None = None
@@ -191,7 +185,7 @@ def exit_figures(reader: Reader, *, start: datetime.date, end: datetime.date) ->
             cells[2] += n if job else 0
 
     def row(cells: list[int]) -> dict[str, Any]:
-        return kpis._exit_row({"n_exits": cells[0], "n_positive": cells[1], "n_job_creation": cells[2]})
+        return kpis.exit_figures_row({"n_exits": cells[0], "n_positive": cells[1], "n_job_creation": cells[2]})
 
     def grouped(name: str) -> list[dict[str, Any]]:
         return _ordered(({name: key, **row(cells)} for key, cells in groups[name].items() if cells[0]), name)
@@ -237,7 +231,7 @@ def funnel_and_steps(
         step: dict[str, Any] = {"step": name, "reached": reached[index]}
         if index + 1 < len(FUNNEL_FIELDS):
             step["next_step"] = FUNNEL_FIELDS[index + 1][0]
-            step["conversion_to_next"] = kpis._rate(both[index], reached[index])
+            step["conversion_to_next"] = kpis.rate_or_none(both[index], reached[index])
         steps.append(step)
     times = []
     for name, _field in FUNNEL_FIELDS[:-1]:
@@ -274,7 +268,7 @@ def capacity_figures(reader: Reader, *, today: datetime.date) -> list[dict[str, 
                 "year": today.year,
                 "yearly_capacity": capacity,
                 "accepted_this_year": n,
-                "capacity_use": kpis._rate(n, capacity),
+                "capacity_use": kpis.rate_or_none(n, capacity),
                 "in_guidance_now": in_guidance.get(pk, 0),
                 "pending": queues.get((pk, OrientationStatus.PENDING), 0),
                 "waitlisted": queues.get((pk, OrientationStatus.WAITLISTED), 0),
@@ -348,16 +342,6 @@ def compute(
 EARLIEST, LATEST = datetime.date(2, 1, 1), datetime.date(9998, 12, 31)  # years 2 to 9998: all the data
 
 
-def flags_current(partner_id: int | None) -> bool:
-    """Whether every live exit was counted with its exit kind's flags as they are now (else: rebuild)."""
-    rows = SummaryCount.objects.filter(fact="kflags", grain=Grain.NONE)
-    if partner_id is not None:
-        rows = rows.filter(partner_key=partner_id)
-    flags = current_flags()
-    counted = rows.values("key1", "key2").annotate(t=Sum("n")).values_list("key1", "key2", "t")
-    return all(flags.get(kind, 0) == bits for kind, bits, t in counted if t)
-
-
 def event_code(key1: str) -> int:
     """Return survival.Event's code of a closure key (svc/svl key1): a stop is censored."""
     if key1 == STOP:
@@ -368,17 +352,16 @@ def event_code(key1: str) -> int:
 
 def survival_triples(
     *, start: datetime.date, censor_on: datetime.date, partner_id: int | None
-) -> list[tuple[int, int, int]] | None:
+) -> list[tuple[int, int, int]]:
     """Return (days at risk, event code, people) of survival.fetch_durations, from the summary counts.
 
     Everyone guided in start…censor_on: closures (`svc`, by guided day: whole years and months, edge
     days) are events or stops at their duration; people never closed (`svo`, per guided day) are
     censored at censor_on; closures after censor_on (`svl`, per closure day, none when censor_on is
-    today) are moved from the events to the censored. None when the exit kinds' flags changed since
-    the counts were made (the caller then computes in full).
+    today) are moved from the events to the censored. The exit kinds' flags are those of the last
+    rebuild (the figures' "as of" time).
     """
-    if not flags_current(partner_id):
-        return None
+    summaries.ensure_current()
     day = datetime.timedelta(days=1)
     programme_start = kpis.programme_window()[0]
     # A long period is read as all time minus its outside (for the programme: nothing to subtract).
@@ -436,13 +419,12 @@ def survival_triples(
 
 def equity_counts(
     *, dimension: str, start: datetime.date, end: datetime.date, partner_id: int | None
-) -> list[tuple[str, int, int, int, int]] | None:
+) -> list[tuple[str, int, int, int, int]]:
     """Return (group, guided, exits, positive, job creation) of kpis.equity from the summary counts, by group.
 
-    None when the exit kinds' flags changed since the counts were made (the caller computes in full).
+    The exit kinds' flags are those of the last rebuild (the figures' "as of" time).
     """
-    if not flags_current(partner_id):
-        return None
+    summaries.ensure_current()
     code = DIMENSION_CODES[dimension]
     rows = SummaryCount.objects.filter(fact__in=[f"qg:{code}", f"qx:{code}"]).filter(period_q(start, end))
     if partner_id is not None:

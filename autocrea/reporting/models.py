@@ -6,8 +6,8 @@ trajectories contribute each fact, per partner holding them now. Dated facts are
 per day, per month and per year, so that a period is read as a few whole years and months plus its
 edge days (a handful of rows instead of a scan of every trajectory).
 
-Written only by `reporting.summaries` (called by the pathway services in the same transaction as the
-step log, and by the `rebuild_summaries` command); read by `reporting.kpis`.
+Written only by `reporting.summaries.rebuild()` (never by the services: the worker rebuilds them on a
+schedule, see reporting/tasks.py); read by `reporting.kpis`.
 """
 
 from __future__ import annotations
@@ -55,3 +55,17 @@ class SummaryCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fact}/{self.grain}/{self.period}/{self.partner_key}/{self.key1}/{self.key2}: {self.n}"
+
+
+class SummaryState(models.Model):
+    """One row (pk 1): when the summary counts were last built, the "figures as of" time."""
+
+    built_at = models.DateTimeField()
+    rows = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary state")
+        verbose_name_plural = _("summary states")
+
+    def __str__(self) -> str:
+        return f"{self.rows} rows built at {self.built_at:%Y-%m-%d %H:%M:%S}"

@@ -21,13 +21,13 @@ from autocrea.accounts import audit
 from autocrea.accounts.access import export_scope_for, may_view_partner_figures, may_view_programme_figures
 from autocrea.lib.pdf import pdf_response, render_pdf
 from autocrea.partners.models import Partner
-from autocrea.reporting import disclosure, kpis, survival
+from autocrea.reporting import disclosure, kpis, summaries, survival
 from autocrea.reporting.views import (
     Filters,
-    _filters,
-    _forecast_words,
     build_tables,
+    forecast_words,
     headline,
+    read_filters,
 )
 
 REPORT_LANGUAGES = ("fr", "nl")
@@ -74,9 +74,10 @@ def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang
             "period_end": period_end,
             "issued_on": today,
             "headline": headline(kp),
-            "forecast": _forecast_words(kp, partner_name=partner_name),
+            "forecast": forecast_words(kp, partner_name=partner_name),
             "tables": printed,
             "hidden_marker": disclosure.HIDDEN,
+            "as_of": summaries.as_of_label(),
         }
 
 
@@ -84,10 +85,10 @@ def report_context(*, user: Any, partner: Partner | None, filters: Filters, lang
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """Return the steering report of one partner (or the programme) for a period, as a PDF."""
     if may_view_programme_figures(request.user):
-        filters = _filters(request, partner_choice=True)  # an unknown partner is a 404
+        filters = read_filters(request, partner_choice=True)  # an unknown partner is a 404
         partner = filters.partner
     elif may_view_partner_figures(request.user):
-        filters = _filters(request, partner_choice=False)
+        filters = read_filters(request, partner_choice=False)
         partner = request.user.partner  # type: ignore[union-attr]
         assert partner is not None  # partner staff always belong to a partner (database constraint)
         asked = request.GET.get("partner", "").strip()

@@ -3,8 +3,9 @@
 Most guided trajectories are still open while the programme runs, so rates on closed cases alone
 are biased. The estimators take (days since guided, event code) pairs or (days, event code, people)
 triples: the summary counts give the triples (kpis_summary.survival_triples: a few thousand rows
-whatever the number of trajectories), the full computation (fetch_durations, the reference) one pair
-per guided trajectory; both give identical figures. The estimators run in pure Python (no numpy).
+whatever the number of trajectories), the full computation (fact_triples) groups the same closure
+facts (reporting/facts.py) over the trajectory table; both give identical figures, and equal the
+pairs fetch_durations computes one guided trajectory at a time (the tests compare them). The estimators run in pure Python (no numpy).
 Definitions: docs/kpis.md, "Time to exit" and "Cumulative incidence of exit kinds".
 """
 
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum
 from statistics import NormalDist
 from typing import Any
 
-from django.db.models import Case, DateField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, DateField, IntegerField, Q, QuerySet, Value, When
 
 from autocrea.backbone.steps import Step
 from autocrea.pathways.models import Trajectory
@@ -198,8 +200,8 @@ def durations(
 ) -> list[tuple[int, int, int]]:
     """Return (days at risk, event code, people) for everyone guided in the period.
 
-    `source` as in kpis.compute_kpis: "summary" reads the summary counts, "full" fetch_durations (one
-    row per trajectory), "auto" the summaries whenever the scope is one they hold and they are current.
+    `source` as in kpis.compute_kpis: "summary" reads the summary counts, "full" groups the closure
+    facts over the trajectory table (fact_triples), "auto" the summaries whenever the scope is one they hold.
     """
     from autocrea.reporting import kpis_summary
 
@@ -207,13 +209,37 @@ def durations(
         raise ValueError(f"Unknown source {source!r}: auto, summary or full.")
     if source != "full" and kpis_summary.usable(queryset, partner_id):
         first, last, day = resolve_period(start=start, end=end, today=today)
-        triples = kpis_summary.survival_triples(start=first, censor_on=min(last, day), partner_id=partner_id)
-        if triples is not None:
-            return triples
+        return kpis_summary.survival_triples(start=first, censor_on=min(last, day), partner_id=partner_id)
     if source == "summary":
-        raise ValueError("The summaries cannot give these figures (scope, or exit kinds changed: rebuild_summaries).")
-    pairs = fetch_durations(start=start, end=end, partner_id=partner_id, queryset=queryset, today=today)
-    return weighted(pairs)
+        raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
+    first, last, day = resolve_period(start=start, end=end, today=today)
+    return fact_triples(start=first, censor_on=min(last, day), partner_id=partner_id, queryset=queryset)
+
+
+def fact_triples(
+    *, start: datetime.date, censor_on: datetime.date, partner_id: int | None, queryset: QuerySet[Trajectory] | None
+) -> list[tuple[int, int, int]]:
+    """Return (days at risk, event code, people) from the closure facts over the trajectory table (full computation).
+
+    The same fact queries as the summaries (reporting/facts.py): people guided in start…censor_on; a
+    closure (`svc`) by censor_on is an event (a stop: censored) at its duration; anyone not closed by
+    then (`svo`, or a closure after censor_on) is censored at censor_on. fetch_durations computes the
+    same pairs one trajectory at a time (tests compare them).
+    """
+    from autocrea.reporting import facts, kpis_summary
+
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for fact, rows in facts.closure_facts(base_queryset(queryset=queryset, partner_id=partner_id)):
+        if fact == "svl":
+            continue  # the same closures as svc, dated by their own day: for the summaries' period reads
+        in_period = rows.filter(s_d__gte=start, s_d__lte=censor_on).values("s_d", "s_k1", "s_k2").order_by()
+        for guided_on, key1, days, n in in_period.annotate(n=Count("pk")).values_list("s_d", "s_k1", "s_k2", "n"):
+            until_censoring = (censor_on - guided_on).days
+            if fact == "svc" and days <= until_censoring:
+                counts[(int(days), kpis_summary.event_code(key1))] += n
+            else:
+                counts[(until_censoring, Event.CENSORED.value)] += n
+    return [(days, code, n) for (days, code), n in counts.items()]
 
 
 def survival_summary(

@@ -25,15 +25,15 @@ from django.utils.translation import gettext as _
 from autocrea.accounts.access import may_view_partner_figures, may_view_programme_figures
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
-from autocrea.reporting import disclosure, kpis, survival
+from autocrea.reporting import disclosure, kpis, summaries, survival
 from autocrea.reporting.views import (
     Column,
     Filters,
     Table,
-    _export,
-    _partner_names,
-    _scope,
+    export_tables,
+    figures_scope,
     lay_out,
+    partner_names_by_id,
 )
 
 HORIZONS = survival.HORIZON_MONTHS
@@ -222,7 +222,7 @@ def suppress_compare(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def build_compare_tables(figures: dict[str, Any], *, with_partners: bool) -> list[Table]:
-    names = _partner_names()
+    names = partner_names_by_id()
     tables = []
     if with_partners:
         tables.append(
@@ -265,13 +265,13 @@ def build_compare_tables(figures: dict[str, Any], *, with_partners: bool) -> lis
 
 
 def _page(request: HttpRequest, *, partner: Partner | None, context: dict[str, Any]) -> HttpResponseBase:
-    scope = _scope(request)
+    scope = figures_scope(request)
     figures = compare_rows(partner_id=partner.pk if partner else None, queryset=scope)
     tables = build_compare_tables(figures, with_partners=partner is None)
     filters = Filters()
     export_key = request.GET.get("export")
     if export_key is not None:
-        return _export(request, tables, export_key, filters)
+        return export_tables(request, tables, export_key, filters)
     lay_out(tables, filters)
     period = {
         k: formats.date_format(datetime.date.fromisoformat(figures["period"][k]), "SHORT_DATE_FORMAT")
@@ -280,7 +280,7 @@ def _page(request: HttpRequest, *, partner: Partner | None, context: dict[str, A
     return render(
         request,
         "reporting/survival_compare.html",
-        {**context, "tables": {t.key: t for t in tables}, "period": period},
+        {**context, "tables": {t.key: t for t in tables}, "period": period, "as_of": summaries.as_of_label()},
     )
 
 

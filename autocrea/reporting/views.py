@@ -32,7 +32,7 @@ from autocrea.jobseekers.models import ContactLanguage, Gender
 from autocrea.lib import exports
 from autocrea.partners.models import Partner
 from autocrea.reference.models import BarrierCode, Commune, EducationLevel
-from autocrea.reporting import disclosure, kpis, survival
+from autocrea.reporting import disclosure, kpis, summaries, survival
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -158,7 +158,7 @@ def _parse_date(value: str) -> datetime.date | None:
     return None
 
 
-def _filters(request: HttpRequest, *, partner_choice: bool) -> Filters:
+def read_filters(request: HttpRequest, *, partner_choice: bool) -> Filters:
     f = Filters()
     for name, label in (("from", _("From")), ("to", _("To"))):
         value = request.GET.get(name, "").strip()[:20]
@@ -193,7 +193,7 @@ def _filters(request: HttpRequest, *, partner_choice: bool) -> Filters:
 # ---------------------------------------------------------------- labels
 
 
-def _partner_names() -> dict[str | None, str]:
+def partner_names_by_id() -> dict[str | None, str]:
     names: dict[str | None, str] = {p.slug: p.name for p in Partner.objects.all()}
     names[None] = _("No partner yet")
     return names
@@ -309,7 +309,7 @@ def _guided_by_partner(target: dict[str, Any], names: dict[str | None, str], *, 
 
 
 def build_tables(kp: dict[str, Any], surv: dict[str, Any], eq: dict[str, Any]) -> list[Table]:
-    names = _partner_names()
+    names = partner_names_by_id()
     tables: list[Table] = []
 
     target = kp["target"]
@@ -520,12 +520,12 @@ def headline(kp: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _scope(request: HttpRequest) -> Any:
+def figures_scope(request: HttpRequest) -> Any:
     return export_scope_for(request.user)
 
 
 def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters, template_context: dict[str, Any]):
-    scope = _scope(request)
+    scope = figures_scope(request)
     start, end = filters.start, filters.end
     kp = kpis.compute_kpis(start=start, end=end, partner_id=partner_id, queryset=scope)
     surv = survival.survival_summary(start=start, end=end, partner_id=partner_id, queryset=scope)
@@ -534,7 +534,7 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
 
     export_key = request.GET.get("export")
     if export_key is not None:
-        return _export(request, tables, export_key, filters)
+        return export_tables(request, tables, export_key, filters)
 
     lay_out(tables, filters)
     figures = headline(kp)
@@ -543,10 +543,11 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
         "reporting/dashboard.html",
         {
             **template_context,
+            "as_of": summaries.as_of_label(),
             "kp": kp,
             "surv": surv,
             "tables": {t.key: t for t in tables},
-            "forecast": _forecast_words(kp, partner_name=template_context.get("partner_name")),
+            "forecast": forecast_words(kp, partner_name=template_context.get("partner_name")),
             "target_chart": _target_chart(kp, with_target=partner_id is None),
             "filters": filters,
             "dimensions": [(k, DIMENSION_LABELS[k]) for k in kpis.DIMENSIONS],
@@ -571,7 +572,7 @@ def _dashboard(request: HttpRequest, *, partner_id: int | None, filters: Filters
     )
 
 
-def _forecast_words(kp: dict[str, Any], *, partner_name: str | None = None) -> dict[str, Any]:
+def forecast_words(kp: dict[str, Any], *, partner_name: str | None = None) -> dict[str, Any]:
     """Say the forecast in plain words; for one partner, without the programme's target (it is not theirs)."""
     f = kp["forecast"]
     if partner_name:
@@ -656,7 +657,7 @@ def _target_chart(kp: dict[str, Any], *, with_target: bool) -> dict[str, Any]:
     return chart
 
 
-def _export(request: HttpRequest, tables: list[Table], key: str, filters: Filters) -> HttpResponseBase:
+def export_tables(request: HttpRequest, tables: list[Table], key: str, filters: Filters) -> HttpResponseBase:
     fmt_ = request.GET.get("format", "xlsx")
     table = next((t for t in tables if t.key == key), None)
     if table is None or fmt_ not in EXPORT_FORMATS:
@@ -667,6 +668,8 @@ def _export(request: HttpRequest, tables: list[Table], key: str, filters: Filter
         [_export_value(row.get(c.key), c.kind) for c in table.columns] + [row.get("note", "")]
         for row in table.export_rows()
     ]
+    # When the summaries these figures come from were built: a last row, as wide as the others.
+    rows.append([summaries.as_of_label()] + [""] * (len(header) - 1))
     partner = f"-{filters.partner.slug}" if filters.partner else ""
     filename = f"autocrea-{key.replace('_', '-')}{partner}-{timezone.localdate():%Y%m%d}.{fmt_}"
     if fmt_ == "csv":
@@ -689,7 +692,7 @@ def programme(request: HttpRequest) -> HttpResponseBase:
     """Every partner's figures, for the programme manager; ?partner=slug narrows them to one partner."""
     if not may_view_programme_figures(request.user):
         raise PermissionDenied
-    filters = _filters(request, partner_choice=True)
+    filters = read_filters(request, partner_choice=True)
     return _dashboard(
         request,
         partner_id=filters.partner.pk if filters.partner else None,
@@ -709,7 +712,7 @@ def partner(request: HttpRequest) -> HttpResponseBase:
     """The partner staff's figures: their own partner only, whatever the URL says."""
     if not may_view_partner_figures(request.user):
         raise PermissionDenied
-    filters = _filters(request, partner_choice=False)
+    filters = read_filters(request, partner_choice=False)
     own = request.user.partner  # type: ignore[union-attr]
     assert own is not None  # partner staff always belong to a partner (database constraint)
     return _dashboard(
@@ -732,7 +735,7 @@ def esf_export(request: HttpRequest) -> HttpResponseBase:
 
     if not may_view_programme_figures(request.user):
         raise PermissionDenied
-    filters = _filters(request, partner_choice=False)
+    filters = read_filters(request, partner_choice=False)
     fmt_ = request.GET.get("format", "csv")
     if filters.errors or fmt_ not in EXPORT_FORMATS:
         return HttpResponse(
@@ -741,7 +744,7 @@ def esf_export(request: HttpRequest) -> HttpResponseBase:
             content_type="text/plain; charset=utf-8",
         )
     start, end, _today = kpis.resolve_period(start=filters.start, end=filters.end)
-    data = esf.esf_indicators(start=start, end=end, queryset=_scope(request))
+    data = esf.esf_indicators(start=start, end=end, queryset=figures_scope(request))
     audit.record(user=request.user, action=f"export:esf.{fmt_}", obj=request.user)
     filename = f"autocrea-esf-{start:%Y%m%d}-{end:%Y%m%d}.{fmt_}"
     if fmt_ == "csv":

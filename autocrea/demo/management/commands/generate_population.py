@@ -67,7 +67,7 @@ class Command(BaseCommand):
             f"{trajectories} trajectories, {rows} rows in {elapsed:.1f} s "
             f"({rows / elapsed:,.0f} rows/s, {trajectories / elapsed:,.0f} trajectories/s) on {connection.vendor}."
         )
-        # The rows bypassed the services: recompute the summary counts behind the figures (reporting/summaries.py).
+        # A bulk load: rebuild the summary counts behind the figures now (reporting/summaries.py).
         rebuilt = time.monotonic()
         summary_rows = summaries.rebuild()
         self.stdout.write(f"{summary_rows} summary rows rebuilt in {time.monotonic() - rebuilt:.1f} s.")

@@ -61,7 +61,7 @@ class Command(BaseCommand):
             already = Jobseeker.objects.filter(user=users["demo-jobseeker"]).exists()
             if not already:
                 Seeder(users).run()
-                # The services kept the summary counts current; a rebuild also covers any row written directly.
+                # A bulk load: the figures read summary counts, rebuilt here rather than at the worker's next refresh.
                 summaries.rebuild()
         self._print_summary(password, created=not already)
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from autocrea.partners.models import Partner
-from autocrea.reporting import kpis, survival
+from autocrea.reporting import kpis, summaries, survival
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
@@ -66,6 +66,7 @@ class Command(BaseCommand):
             report = build_report(start=start_on, end=end_on, partner_id=partner_id)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        report["as_of"] = summaries.as_of_iso()  # when the summaries behind the figures were built
         if as_json:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
             return
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             f"job creation {_pct(exits['job_creation_rate'])})",
             f"Forecast at {forecast['programme_end']}: {forecast['expected_guided_at_end']:.0f} "
             f"(95 % band {forecast['band_95'][0]:.0f}–{forecast['band_95'][1]:.0f})",
+            f"Figures as of {summaries.as_of_time(summaries.built_at()) or 'never (no summaries built yet)'}",
             "Use --json for every figure.",
         ]
         self.stdout.write("\n".join(lines))
