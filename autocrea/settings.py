@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "autocrea.portal",
     "autocrea.api",
     "autocrea.demo",
+    "autocrea.operations",  # backup, restore, backup_drill (docs/operations.md)
     # Background work after commit (e-mails): django-tasks with its database backend (django-tasks-db).
     "django_tasks",
     "django_tasks_db",
@@ -308,3 +309,6 @@ PROGRAMME = {
     "organisation": env_str("PROGRAMME_ORGANISATION", "Actiris"),
 }
 SERVICE_NAME = _("Self-employment accompaniment")
+
+# Backups (docs/operations.md): where `manage.py backup` writes when no --output is given.
+BACKUP_DIR = Path(env_str("AUTOCREA_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
