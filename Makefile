@@ -25,10 +25,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## make check: lint, format check, migrations up to date, types, templates, translations compiled
+## make check: lint, format check, security lint, migrations up to date, types, templates, translations compiled
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r autocrea scripts -q
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/mypy autocrea/pathways/services.py autocrea/coaching/services.py autocrea/accounts/access.py autocrea/reporting autocrea/operations
 	$(BIN)/djlint autocrea/templates --lint

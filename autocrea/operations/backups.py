@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404: the PostgreSQL client tools are run with fixed argument lists, no shell
+import subprocess  # nosec B404  # why: the PostgreSQL client tools, run with fixed argument lists, no shell
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -118,7 +118,7 @@ def _major(text: str) -> int:
 def check_client_version(connection: BaseDatabaseWrapper, tool: str) -> str:
     """The tool's path, once its major version is known to handle the server's (older clients refuse)."""
     path = _tool(tool)
-    out = subprocess.run([path, "--version"], capture_output=True, text=True, check=True).stdout  # noqa: S603  # nosec B603: fixed arguments
+    out = subprocess.run([path, "--version"], capture_output=True, text=True, check=True).stdout  # noqa: S603  # nosec B603  # why: a fixed argument list, no shell
     client = _major(out.split(")", 1)[-1])  # "pg_dump (PostgreSQL) 15.20 (Debian …)"
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -147,7 +147,7 @@ def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
 
 
 def _run(args: list[str], settings_dict: dict[str, Any]) -> None:
-    done = subprocess.run(args, env=_pg_env(settings_dict), capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603: fixed arguments, no shell
+    done = subprocess.run(args, env=_pg_env(settings_dict), capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603  # why: a fixed argument list, no shell
     if done.returncode != 0:
         raise OperationError(f"{Path(args[0]).name} failed ({done.returncode}): {done.stderr.strip()}")
 

@@ -67,7 +67,7 @@ def _fingerprint_table(connection: BaseDatabaseWrapper, cursor: Any, table: str)
     columns = [column.name for column in connection.introspection.get_table_description(cursor, table)]
     order = connection.introspection.get_primary_key_columns(cursor, table) or columns
     # Names come from the database's own catalogue and are quoted: no outside input reaches this query.
-    query = "SELECT {} FROM {} ORDER BY {}".format(  # noqa: S608  # nosec B608: identifiers from introspection, quoted
+    query = "SELECT {} FROM {} ORDER BY {}".format(  # noqa: S608  # nosec B608  # why: identifiers from introspection, quoted
         ", ".join(quote(c) for c in columns), quote(table), ", ".join(quote(c) for c in order)
     )
     cursor.execute(query)

@@ -382,7 +382,7 @@ def apply(delta: Counter[Key]) -> None:
     with connection.cursor() as cursor:
         # Sorted keys: two transactions touching the same counts lock them in the same order.
         cursor.execute(
-            f"INSERT INTO {table} (partner_key, fact, grain, period, key1, key2, n) VALUES {values} "  # noqa: S608
+            f"INSERT INTO {table} (partner_key, fact, grain, period, key1, key2, n) VALUES {values} "  # noqa: S608  # nosec B608  # why: constant table, placeholders only
             f"ON CONFLICT (fact, grain, period, partner_key, key1, key2) DO UPDATE SET n = {table}.n + excluded.n",
             params,
         )
@@ -576,7 +576,7 @@ def _insert(grain: str, queryset: QuerySet[Any], *, total: Any) -> None:
     sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(_TABLE)} (partner_key, fact, grain, period, key1, key2, n) "  # noqa: S608
+            f"INSERT INTO {connection.ops.quote_name(_TABLE)} (partner_key, fact, grain, period, key1, key2, n) "  # noqa: S608  # nosec B608  # why: constant table, sql built by the ORM
             f"SELECT s.s_p, s.s_f, %s, s.s_d, s.s_k1, s.s_k2, s.s_n FROM ({sql}) s",
             [grain, *params],
         )
@@ -589,7 +589,7 @@ def rebuild() -> int:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {connection.ops.quote_name(_TABLE)}")
         else:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(_TABLE)}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(_TABLE)}")  # noqa: S608  # nosec B608  # why: constant table
     for grain, queryset in _sources():
         _insert(grain, queryset, total=Count("pk"))
     for grain, queryset, total in _survival_equity_sources():
