@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "autocrea.lib.middleware.RequestTooLargeMiddleware",  # 413 page instead of a bare 400 (before CSRF reads the body)
     # Absolute session timeout, then staff without an authenticator sent to set one up (accounts/middleware.py).
     "autocrea.accounts.middleware.SessionLimitsMiddleware",
     "autocrea.accounts.middleware.StaffMfaMiddleware",

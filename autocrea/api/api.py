@@ -3,7 +3,8 @@
 Writes call the same services as the screens (pathways.services); each takes the `version` the
 client read, so that a write based on a stale read is refused with 409 instead of losing an update.
 Status codes: 401 no or bad token, 403 the role may not do this, 404 not in the caller's scope (or
-absent), 409 someone else changed the trajectory, 422 invalid input or a refusal of the backbone.
+absent), 409 someone else changed the trajectory, 413 the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE,
+422 invalid input or a refusal of the backbone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Path, Query, Schema, Status
@@ -66,6 +67,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": _("You are not allowed to do this for this person.")}, status=403)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when it is read; say so in the API's format.
+    return api.create_response(request, {"detail": _("The request body is too large.")}, status=413)
 
 
 def _no_nul(value: str) -> str:
