@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "autocrea.workspace",
     "autocrea.portal",
     "autocrea.api",
+    "ninja",  # django-ninja's templates and static files: the API docs' Swagger UI served locally, no CDN
     "autocrea.demo",
     "autocrea.operations",  # backup, restore, backup_drill (docs/operations.md)
     # Background work after commit (e-mails): django-tasks with its database backend (django-tasks-db).

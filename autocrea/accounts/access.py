@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
-from autocrea.accounts.models import PARTNER_ROLES, Role
+from autocrea.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from autocrea.jobseekers.models import JobseekerQuerySet
@@ -113,3 +113,8 @@ def can(user: Any, action: str, trajectory: Trajectory | None = None) -> bool:
     if role == Role.JOBSEEKER:
         return trajectory.jobseeker.user_id == user.pk
     return True
+
+
+def can_read_api_docs(user: Any) -> bool:
+    """The API's documentation (/api/docs, /api/openapi.json): signed-in staff only."""
+    return _role(user) in STAFF_ROLES
