@@ -180,7 +180,7 @@ def maintenance_cursor(connection: BaseDatabaseWrapper) -> Iterator[Any]:
 
 def backup(connection: BaseDatabaseWrapper, output: Path) -> Path:
     """Write a backup of the connection's database to `output` (readable by its owner only)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new backup folder is private too
     # Personal data: the file is created private, before anything is written into it.
     output.touch(mode=0o600, exist_ok=False)
     try:
