@@ -38,7 +38,7 @@ class RequestTooLargeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in {"POST", "PUT", "PATCH", "DELETE"} and not request.path.startswith("/api/"):
+        if request.method in {"POST", "PUT", "PATCH", "DELETE"} and not request.path_info.startswith("/api/"):
             try:
                 if request.content_type == "multipart/form-data":
                     request.POST  # noqa: B018 - parsing is the point: it raises when the fields are too large
