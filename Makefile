@@ -30,8 +30,9 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/bandit -c pyproject.toml -r autocrea scripts -q
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
-	DEBUG=true $(BIN)/mypy autocrea/pathways/services.py autocrea/coaching/services.py autocrea/accounts/access.py autocrea/reporting
+	DEBUG=true $(BIN)/mypy autocrea/pathways/services.py autocrea/coaching/services.py autocrea/accounts/access.py autocrea/reporting autocrea/operations
 	$(BIN)/djlint autocrea/templates --lint
 	$(BIN)/python scripts/check_translations.py
 

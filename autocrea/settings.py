@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "autocrea.workspace",
     "autocrea.portal",
     "autocrea.api",
+    "ninja",  # django-ninja's templates and static files: the API docs' Swagger UI served locally, no CDN
     "autocrea.demo",
+    "autocrea.operations",  # backup, restore, backup_drill (docs/operations.md)
     # Background work after commit (e-mails): django-tasks with its database backend (django-tasks-db).
     "django_tasks",
     "django_tasks_db",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "autocrea.lib.middleware.RequestTooLargeMiddleware",  # 413 page instead of a bare 400 (before CSRF reads the body)
     # Absolute session timeout, then staff without an authenticator sent to set one up (accounts/middleware.py).
     "autocrea.accounts.middleware.SessionLimitsMiddleware",
     "autocrea.accounts.middleware.StaffMfaMiddleware",
@@ -321,3 +324,6 @@ PROGRAMME = {
     "organisation": env_str("PROGRAMME_ORGANISATION", "Actiris"),
 }
 SERVICE_NAME = _("Self-employment accompaniment")
+
+# Backups (docs/operations.md): where `manage.py backup` writes when no --output is given.
+BACKUP_DIR = Path(env_str("AUTOCREA_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))

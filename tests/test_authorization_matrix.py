@@ -573,3 +573,19 @@ def test_the_api_scopes_trajectories_like_the_pages(client, world, role):
 def test_the_api_refuses_anonymous_callers(client, world):
     assert client.get("/api/trajectories").status_code == 401
     assert client.get(f"/api/trajectories/{world['own'].pk}").status_code == 401
+
+
+# The API's documentation (api:openapi-view, api:openapi-json; api: names are outside MATRIX): staff only.
+API_DOCS_STAFF = {"counsellor", "coach_p1", "coach_p2", "manager_p1", "programme_manager", "admin"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_documentation_is_for_staff_only(client, world, role):
+    client = _client_for(client, role, world["users"])
+    page, document = client.get(reverse("api:openapi-view")), client.get(reverse("api:openapi-json"))
+    if role in API_DOCS_STAFF:
+        assert (page.status_code, document.status_code) == (200, 200)
+    elif role == "anonymous":
+        assert (page.status_code, document.status_code) == (302, 401)
+    else:
+        assert (page.status_code, document.status_code) == (403, 403)

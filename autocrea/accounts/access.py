@@ -422,3 +422,8 @@ TEMPLATE_DECISIONS = {
     "view_partner_figures": may_view_partner_figures,
     "view_correction_requests": may_view_correction_requests,
 }
+
+
+def may_read_api_docs(user: Any) -> bool:
+    """The API's documentation (/api/docs, /api/openapi.json): signed-in staff only."""
+    return _role(user) in STAFF_ROLES

@@ -3,23 +3,27 @@
 Writes call the same services as the screens (pathways.services); each takes the `version` the
 client read, so that a write based on a stale read is refused with 409 instead of losing an update.
 Status codes: 401 no or bad token, 403 the role may not do this, 404 not in the caller's scope (or
-absent), 409 someone else changed the trajectory, 422 invalid input or a refusal of the backbone.
+absent), 409 someone else changed the trajectory, 413 the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE,
+422 invalid input or a refusal of the backbone.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, ConfigDict
 
-from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
+from autocrea.accounts.access import can, get_trajectory_for, may_read_api_docs, trajectories_for
 from autocrea.accounts.tokens import user_for_token
 from autocrea.backbone.errors import PathwayError, StaleVersionError
 from autocrea.partners.models import Partner
@@ -46,7 +50,31 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(title="Autocrea API", version="1", auth=TokenAuth(), urls_namespace="api")
+def _staff_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The documentation page and the OpenAPI document: signed-in staff only (session, not token).
+
+    Anonymous: the page sends to the sign-in page, the JSON answers 401; anyone else not staff: 403.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if may_read_api_docs(request.user):
+            return view(request, *args, **kwargs)
+        page = not request.path.endswith(".json")
+        if not request.user.is_authenticated:
+            if page:
+                return redirect_to_login(request.get_full_path())
+            return JsonResponse({"detail": _("Sign in as a staff member to read the API documentation.")}, status=401)
+        if page:
+            raise PermissionDenied
+        return JsonResponse({"detail": _("The API documentation is for staff members only.")}, status=403)
+
+    return wrapped
+
+
+# The Swagger UI's JS and CSS come from django-ninja's own static files ("ninja" in INSTALLED_APPS),
+# served with ours: no CDN, and the page passes the site's content security policy.
+api = NinjaAPI(title="Autocrea API", version="1", auth=TokenAuth(), urls_namespace="api", docs_decorator=_staff_docs)
 
 
 class ErrorOut(Schema):
@@ -66,6 +94,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": _("You are not allowed to do this for this person.")}, status=403)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when it is read; say so in the API's format.
+    return api.create_response(request, {"detail": _("The request body is too large.")}, status=413)
 
 
 def _no_nul(value: str) -> str:

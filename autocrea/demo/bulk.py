@@ -95,7 +95,7 @@ class Writer:
                 )
                 return [row[0] for row in cursor.fetchall()]
             # SQLite: one writer at a time (the batch's transaction holds the write lock once it writes).
-            cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table.name}"')  # noqa: S608 - table name from models
+            cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table.name}"')  # noqa: S608  # nosec B608  # why: table name from the models
             top = int(cursor.fetchone()[0])
             return list(range(top + 1, top + 1 + count))
 
@@ -111,7 +111,7 @@ class Writer:
                         copy.write_row(row + defaults)
             else:
                 placeholders = ", ".join(["%s"] * len(table.columns))
-                sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({placeholders})'  # noqa: S608
+                sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({placeholders})'  # noqa: S608  # nosec B608  # why: names from the models, values as parameters
                 defaults = self.defaults(table)
                 cursor.executemany(sql, [self._adapt_sqlite(table, row + defaults) for row in rows])
         return len(rows)

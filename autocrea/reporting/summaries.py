@@ -63,7 +63,7 @@ def _insert(table: str, grain: str, queryset: QuerySet[Any], *, total: Any) -> N
     sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_q(table)} (partner_key, fact, grain, period, key1, key2, n) "  # noqa: S608
+            f"INSERT INTO {_q(table)} (partner_key, fact, grain, period, key1, key2, n) "  # noqa: S608  # nosec B608  # why: table and column names are ours, values are parameters
             f"SELECT s.s_p, s.s_f, %s, s.s_d, s.s_k1, s.s_k2, s.s_n FROM ({sql}) s",
             [grain, *params],
         )
@@ -85,7 +85,7 @@ def _roll_up(table: str) -> None:
     undated = connection.ops.adapt_datefield_value(UNDATED)
     statements: list[tuple[str, list[Any]]] = [
         (
-            f"INSERT INTO {t} ({columns}) SELECT partner_key, fact, %s, {_first_of(unit)}, key1, key2, SUM(n) "  # noqa: S608
+            f"INSERT INTO {t} ({columns}) SELECT partner_key, fact, %s, {_first_of(unit)}, key1, key2, SUM(n) "  # noqa: S608  # nosec B608  # why: table and column names are ours, values are parameters
             f"FROM {t} WHERE grain = %s AND fact NOT IN ({day_only}) "
             f"GROUP BY partner_key, fact, {_first_of(unit)}, key1, key2",
             [grain, Grain.DAY],
@@ -94,7 +94,7 @@ def _roll_up(table: str) -> None:
     ]
     statements.append(
         (
-            f"INSERT INTO {t} ({columns}) SELECT partner_key, fact, %s, %s, key1, key2, SUM(n) "  # noqa: S608
+            f"INSERT INTO {t} ({columns}) SELECT partner_key, fact, %s, %s, key1, key2, SUM(n) "  # noqa: S608  # nosec B608  # why: table and column names are ours, values are parameters
             f"FROM {t} WHERE grain = %s AND fact IN ({all_time}) GROUP BY partner_key, fact, key1, key2",
             [Grain.NONE, undated, Grain.DAY],
         )
@@ -102,7 +102,7 @@ def _roll_up(table: str) -> None:
     for grain, fact in ((Grain.DAY, "svo"), (Grain.NONE, "svc")):
         statements.append(
             (
-                f"INSERT INTO {t} ({columns}) SELECT %s, fact, grain, period, key1, key2, SUM(n) "  # noqa: S608
+                f"INSERT INTO {t} ({columns}) SELECT %s, fact, grain, period, key1, key2, SUM(n) "  # noqa: S608  # nosec B608  # why: table and column names are ours, values are parameters
                 f"FROM {t} WHERE fact = %s AND grain = %s GROUP BY fact, grain, period, key1, key2",
                 [ALL_PARTNERS, fact, grain],
             )
@@ -131,7 +131,7 @@ def rebuild() -> int | None:
     if connection.vendor != "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {_q(_TABLE)}")  # noqa: S608
+                cursor.execute(f"DELETE FROM {_q(_TABLE)}")  # noqa: S608  # nosec B608  # why: table and column names are ours, values are parameters
             _fill(_TABLE)
             rows = SummaryCount.objects.count()
             _record(rows)
@@ -165,7 +165,7 @@ def _rebuild_aside(cursor: Any) -> int:
         # Rows of one partner and fact side by side: a period's rows are read from a few pages.
         cursor.execute(f"CLUSTER {aside} USING {_q('summary_partner_fact_idx_next')}")
         cursor.execute(f"ANALYZE {aside}")
-        cursor.execute(f"SELECT COUNT(*) FROM {aside}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {aside}")  # noqa: S608  # nosec B608  # why: table and column names are ours, values are parameters
         rows = int(cursor.fetchone()[0])
     with transaction.atomic():
         # The swap: a few renames under an exclusive lock, held for milliseconds once the readers in flight end.

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from autocrea.reporting.views import fmt
 
@@ -31,7 +31,7 @@ FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 def bar_chart(chart: dict[str, Any] | None) -> SafeString:
     """Return an inline SVG of horizontal bars for chart = {title, series, bars, kind}."""
     if not chart or not chart.get("bars"):
-        return mark_safe("")
+        return SafeString("")
     kind = chart["kind"]
     scale_max = _scale_max(chart)
     parts: list[SafeString] = []

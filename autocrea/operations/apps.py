@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "autocrea.operations"
+    verbose_name = "Operations (backup, restore, drill)"
