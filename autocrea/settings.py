@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     # History of configuration and reference data, old and new values, who changed it (partners, reference,
     # eligibility rules): django-simple-history; partners/programme.py history() reads it.
     "simple_history",
-    # Sign-in (trust.md "login"): django-allauth with MFA (TOTP) and the generic OpenID Connect provider.
+    # Sign-in (docs/trust.md, "Sign-in"): django-allauth with MFA (TOTP) and the generic OpenID Connect provider.
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -117,7 +117,7 @@ FORM_RENDERER = "autocrea.lib.forms.GovukFormRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 60),  # performance.md trap 3
+        conn_max_age=env_int("CONN_MAX_AGE", 60),  # docs/performance.md, trap 3
         conn_health_checks=True,
     )
 }

@@ -1,4 +1,4 @@
-"""Signing in (trust.md "login"): django-allauth with throttling, key rotation, idle and absolute
+"""Signing in (docs/trust.md, "Sign-in"): django-allauth with throttling, key rotation, idle and absolute
 timeouts, a code by e-mail for job seekers, e-mail verification, TOTP for staff, and the federal
 login (OpenID Connect) against a stub provider."""
 

@@ -1,6 +1,6 @@
 """The authorization matrix: every URL × every role × own/foreign object.
 
-The expectations below are written by hand from trust.md, not computed from accounts/access.py,
+The expectations below are written by hand from docs/trust.md, not computed from accounts/access.py,
 so that a mistake in the access rules fails here. A URL pattern that is not in MATRIX fails
 `test_every_url_is_in_the_matrix`.
 """

@@ -3,7 +3,7 @@
 Each trial puts a trajectory at the orientation step, then two threads, each with its own database
 connection, record conflicting answers (the partner accepts / the partner declines) based on the same
 version. Exactly one must win; the other must be refused as stale and write nothing.
-AUTOCREA_CONCURRENCY_TRIALS sets the number of trials (the drill in trust.md runs 1,000).
+AUTOCREA_CONCURRENCY_TRIALS sets the number of trials (the drill in docs/trust.md runs 1,000).
 """
 
 from __future__ import annotations

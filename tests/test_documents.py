@@ -28,7 +28,7 @@ from autocrea.reporting import kpis
 from autocrea.reporting.views import fmt
 from tests.factories import make_jobseeker, make_trajectory
 
-NISS = "85073003328"  # 85.07.30-033.28, valid (conventions-be.md)
+NISS = "85073003328"  # 85.07.30-033.28, valid (docs/conventions.md)
 
 
 def _url(name: str, *args: Any, lang: str = "fr", query: str = "") -> str:

@@ -28,7 +28,7 @@ from autocrea.jobseekers.models import LanguageSkill
 from autocrea.pathways.models import InformationAttendance, InformationSession
 from tests.factories import make_jobseeker, make_trajectory
 
-NISS = "85073003328"  # 85.07.30-033.28, valid (conventions-be.md)
+NISS = "85073003328"  # 85.07.30-033.28, valid (docs/conventions.md)
 SECRET_DIAGNOSTIC = "Secret diagnostic note"
 SECRET_SESSION = "Secret session note"
 

@@ -1,4 +1,4 @@
-"""Security figures of trust.md: deploy checks, loud configuration errors, error pages, headers,
+"""Security figures of docs/trust.md: deploy checks, loud configuration errors, error pages, headers,
 no national number in logs, and no mass assignment through the login page or the API."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Session limits and the staff authenticator rule (trust.md, "login").
+"""Session limits and the staff authenticator rule (docs/trust.md, "Sign-in").
 
 - Idle timeout: Django's own session expiry (SESSION_COOKIE_AGE, refreshed on every request by
   SESSION_SAVE_EVERY_REQUEST): a session left alone longer than that is gone on the server.

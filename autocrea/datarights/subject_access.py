@@ -1,12 +1,12 @@
 """My data: everything the programme holds about one person, to show, to print (PDF) and to download (JSON).
 
-The subject-access export of trust.md ("Retention and rights"). This module only reads: callers pass a
+The subject-access export of docs/trust.md ("Retention and rights"). This module only reads: callers pass a
 person they fetched through accounts.access (the person: their own record; staff: jobseekers_for or
 get_trajectory_for), and `export_json` / `export_pdf` append an AuditEvent (ids and the action only).
 
 What is not here, on purpose:
 - the coaching notes a partner writes (Diagnostic.notes, CoachingSession.notes): they stay with the
-  partner (trust.md, product.md), so the page says so and how to ask the partner for them;
+  partner (docs/trust.md, docs/programme.md), so the page says so and how to ask the partner for them;
 - the full national register number: masked everywhere, in the JSON too (never in an export);
 - the names of the staff members who recorded each step: the channel and the date say how it was done.
 """

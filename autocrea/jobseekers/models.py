@@ -43,7 +43,7 @@ class LanguageLevel(models.TextChoices):
 
 class JobseekerQuerySet(models.QuerySet["Jobseeker"]):
     def name_prefix(self, text: str) -> JobseekerQuerySet:
-        """Filter on a name prefix as a range, which can use an index (performance.md trap 1)."""
+        """Filter on a name prefix as a range, which can use an index (docs/performance.md, trap 1)."""
         key = search_key(text)
         if not key:
             return self

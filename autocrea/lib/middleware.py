@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class PrivatePagesMiddleware:
-    """Mark every response to a signed-in user as never to be stored (trust.md: no-store)."""
+    """Mark every response to a signed-in user as never to be stored (docs/trust.md: no-store)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

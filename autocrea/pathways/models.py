@@ -1,7 +1,7 @@
 """Trajectories through the backbone, the step log, and the records each step produces.
 
 The current step, partner and key dates live on the trajectory and are written in the same
-transaction as the step-log row (performance.md trap 5): never derived from the log on read.
+transaction as the step-log row (docs/performance.md, trap 5): never derived from the log on read.
 """
 
 from __future__ import annotations

@@ -159,7 +159,7 @@ class ContactLanguageForm(PortalForm):
     options_in_own_language = True
     contact_language = forms.ChoiceField(
         label=_("In which language do you want us to write to you?"),
-        # Each language is named in its own language (conventions-be.md).
+        # Each language is named in its own language (docs/conventions.md).
         choices=[(ContactLanguage.FR.value, "Français"), (ContactLanguage.NL.value, "Nederlands")],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose French or Dutch")},

@@ -3,7 +3,7 @@
 Computed in the database with aggregates over the trajectory table (rules: docs/kpis.md, section
 "ESF+ participant indicators"). `esf_indicators` returns the exact counts (for the programme's own
 checks); `export_rows` returns the published table, with cells under 5 people and any cell that
-would let someone work one out emptied (trust.md). No row ever carries a person's identifier.
+would let someone work one out emptied (docs/trust.md). No row ever carries a person's identifier.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every function is a pure read: keyword-only, typed, returning JSON-serialisable dicts. Counts and
 rates are aggregates over the trajectory table, whose current step, partner and key dates are kept
-up to date by pathways.services (performance.md trap 5); nothing loops over trajectories in Python.
+up to date by pathways.services (docs/performance.md, trap 5); nothing loops over trajectories in Python.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ DIMENSIONS = ("gender", "age_band", "education_level", "contact_language", "comm
 
 
 class DaysBetween(Func):
-    """Whole days from `start` to `end` as an integer (never an interval: performance.md trap 2)."""
+    """Whole days from `start` to `end` as an integer (never an interval: docs/performance.md, trap 2)."""
 
     output_field = IntegerField()
     arg_joiner = " - "
@@ -89,7 +89,7 @@ class Median(Aggregate):
 
 
 def _year(field: str) -> Cast:
-    # ExtractYear is numeric on PostgreSQL: grouping on it spills to disk (performance.md trap 2).
+    # ExtractYear is numeric on PostgreSQL: grouping on it spills to disk (docs/performance.md, trap 2).
     return Cast(ExtractYear(field), IntegerField())
 
 

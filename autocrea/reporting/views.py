@@ -4,7 +4,7 @@ Two pages share one builder: the programme manager's (every partner, with a part
 partner staff's (their own partner only, never a choice). Every figure comes from the KPI engine
 (`kpis.compute_kpis`, `survival.survival_summary`, `kpis.equity`); this module only lays it out.
 Each table is built once as raw values: the page formats them in the reader's language, the
-exports write them in the Belgian Excel dialect after small-cell suppression (trust.md).
+exports write them in the Belgian Excel dialect after small-cell suppression (docs/trust.md).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-# Without the networking flags Chromium keeps trying to reach outside hosts (testing.md).
+# Without the networking flags Chromium keeps trying to reach outside hosts (docs/testing.md).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

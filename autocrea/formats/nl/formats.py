@@ -1,4 +1,4 @@
-# Belgian formats: Django's built-in fr/nl formats are not Belgian (conventions-be.md).
+# Belgian formats: Django's built-in fr/nl formats are not Belgian (docs/conventions.md).
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "d/m/Y H:i"

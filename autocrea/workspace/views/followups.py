@@ -2,7 +2,7 @@
 
 Rows come from pathways.followups.worklist, which starts from accounts.access.trajectories_for:
 partner staff see their partner's follow-ups, counsellors every follow-up. Pages are keyset-paginated
-on (due date, id): no OFFSET, no COUNT per page (performance.md trap 6).
+on (due date, id): no OFFSET, no COUNT per page (docs/performance.md, trap 6).
 """
 
 from __future__ import annotations

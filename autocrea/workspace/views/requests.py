@@ -52,7 +52,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     """List correction requests, open ones first and oldest first (the task list)."""
     show_all = request.GET.get("show") == "all"
     if may_oversee_correction_requests(request.user):
-        # Oversight only: are requests answered in time? No name, no text (trust.md: pseudonymised rows).
+        # Oversight only: are requests answered in time? No name, no text (docs/trust.md: pseudonymised rows).
         rows = CorrectionRequest.objects.all()
         pseudonymised = True
     elif may_answer_correction_requests(request.user):
