@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from autocrea.accounts.tokens import issue_token
 from autocrea.backbone.steps import Step
@@ -33,7 +35,11 @@ def test_an_oversized_api_body_answers_413_in_the_api_format(client, cast, couns
     )
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": "The request body is too large."}
+    # The API answers in the site's language (French by default), like its other errors.
+    with translation.override(django_settings.LANGUAGE_CODE):
+        expected = gettext("The request body is too large.")
+    assert expected == "Le corps de la requête est trop volumineux."
+    assert response.json() == {"detail": expected}
     trajectory.refresh_from_db()
     assert trajectory.current_step == Step.INFORMATION
 
