@@ -15,13 +15,10 @@ import statistics
 from statistics import NormalDist
 from typing import Any, Protocol
 
-from django.db.models import Count, F, Q, QuerySet
-
 from autocrea.backbone.steps import Step
 from autocrea.partners import programme
 from autocrea.partners.models import Partner
-from autocrea.pathways.models import Trajectory
-from autocrea.reporting.kpis import DaysBetween, base_queryset, median_days, programme_window
+from autocrea.reporting.kpis import programme_window
 
 INFLOW_WINDOW_DAYS = 183  # the last six months set the recent interest rate
 PIPELINE_STEPS = [
@@ -33,65 +30,14 @@ PIPELINE_STEPS = [
 _NORMAL = NormalDist()
 
 
-def conversion_to_guided(*, qs: QuerySet[Trajectory], field: str) -> tuple[float | None, int, int]:
-    """Return (rate, guided, resolved) for people who reached the step dated by `field`.
-
-    Only resolved trajectories count (guided, or stopped): the ones still in the funnel have not
-    failed yet. People guided before they reached this step again (re-orientation) are left out.
-    """
-    reached = Q(**{f"{field}__isnull": False}) & (Q(guided_on__isnull=True) | Q(guided_on__gte=F(field)))
-    row = qs.filter(reached).aggregate(
-        guided=Count("pk", filter=Q(guided_on__isnull=False)),
-        resolved=Count("pk", filter=Q(guided_on__isnull=False) | Q(current_step=Step.STOPPED)),
-    )
-    guided, resolved = int(row["guided"]), int(row["resolved"])
-    return (guided / resolved if resolved else None), guided, resolved
-
-
 class ForecastSource(Protocol):
-    """The counts the forecast needs: from the trajectory table (QuerySource) or the summaries."""
+    """The counts the forecast needs: kpis_summary.CountSource (the summaries or the facts), the backtest's own."""
 
     def guided_between(self, start: datetime.date, end: datetime.date) -> int: ...
     def interests_between(self, start: datetime.date, end: datetime.date) -> int: ...
     def open_at(self, steps: list[str]) -> dict[str, int]: ...
     def conversion(self, field: str) -> tuple[float | None, int, int]: ...
     def lag(self) -> float | None: ...
-
-
-class QuerySource:
-    """The forecast's counts computed over the trajectory table (the full computation)."""
-
-    def __init__(self, qs: QuerySet[Trajectory]) -> None:
-        self.qs = qs
-
-    def guided_between(self, start: datetime.date, end: datetime.date) -> int:
-        return self.qs.filter(guided_on__gte=start, guided_on__lte=end).count()
-
-    def interests_between(self, start: datetime.date, end: datetime.date) -> int:
-        return self.qs.filter(interest_on__gte=start, interest_on__lte=end).count()
-
-    def open_at(self, steps: list[str]) -> dict[str, int]:
-        return dict(
-            self.qs.filter(guided_on__isnull=True, current_step__in=steps)
-            .values("current_step")
-            .annotate(n=Count("pk"))
-            .values_list("current_step", "n")
-        )
-
-    def conversion(self, field: str) -> tuple[float | None, int, int]:
-        return conversion_to_guided(qs=self.qs, field=field)
-
-    def lag(self) -> float | None:
-        lag, _n = median_days(qs=self.qs, days=DaysBetween("guided_on", "interest_on"), rows=Q(guided_on__isnull=False))
-        return lag
-
-
-def forecast_guided(
-    *, queryset: QuerySet[Trajectory] | None, partner_id: int | None, today: datetime.date
-) -> dict[str, Any]:
-    """Return the expected guided count at the programme's end with 80 % and 95 % bands."""
-    qs = base_queryset(queryset=queryset, partner_id=partner_id)
-    return forecast_from(QuerySource(qs), partner_id=partner_id, today=today)
 
 
 DRIFT_WINDOWS = 4  # at most this many whole 183-day windows back from today show the interest rate's trend
