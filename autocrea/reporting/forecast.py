@@ -118,40 +118,11 @@ def forecast_from(
 
     inflow: dict[str, Any] = {"included": partner_id is None and days_left > 0}
     if inflow["included"]:
-        window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
-        arrivals = source.interests_between(window_start, today)
-        # New entrants need time to reach a partner: only those arriving early enough are counted.
-        lag = source.lag()
-        effective_days = max(0.0, days_left - (lag or 0.0))
-        scale = effective_days / INFLOW_WINDOW_DAYS
-        rate, _guided, resolved = source.conversion("interest_on")
-        p = rate or 0.0
-        mean_arrivals = arrivals * scale
-        var_arrivals = arrivals * scale * scale
-        # The rate may keep moving as it moved over the last windows: a drift of δ per window, from the middle
-        # of the inflow window to the middle of the days left, adds (mean arrivals × δ × distance)².
-        windows = trend_windows(today=today, programme_start=programme_start)[1:]
-        drift = drift_squared([arrivals, *(source.interests_between(a, b) for a, b in windows)])
-        distance = (effective_days + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
-        spread = mean_arrivals * distance
-        var_arrivals += spread * spread * drift
-        var_p = p * (1 - p) / resolved if resolved else 0.0
-        expected += mean_arrivals * p
-        variance += (
-            mean_arrivals * p + mean_arrivals * mean_arrivals * var_p + p * p * var_arrivals + var_arrivals * var_p
+        inflow_expected, inflow_variance = _inflow(
+            source, inflow, today=today, days_left=days_left, programme_start=programme_start
         )
-        inflow.update(
-            {
-                "interests_in_window": arrivals,
-                "window_days": INFLOW_WINDOW_DAYS,
-                "median_days_interest_to_guided": lag,
-                "days_for_new_entrants": effective_days,
-                "expected_interests": mean_arrivals,
-                "rate_drift_squared": drift,
-                "conversion_to_guided": rate,
-                "expected_guided": mean_arrivals * p,
-            }
-        )
+        expected += inflow_expected
+        variance += inflow_variance
     sd = math.sqrt(variance)
     # The configured target and end date (the programme settings page; settings.PROGRAMME as fallback).
     target = int(programme.current().target_guided) if target is None else target
@@ -175,6 +146,49 @@ def forecast_from(
         result["quota"] = quota
         result["probability_quota_met"] = _probability_at_least(quota, expected, sd) if quota is not None else None
     return result
+
+
+def _inflow(
+    source: ForecastSource,
+    inflow: dict[str, Any],
+    *,
+    today: datetime.date,
+    days_left: int,
+    programme_start: datetime.date,
+) -> tuple[float, float]:
+    """Fill `inflow` with the new entrants' part of the forecast; return what it adds to the mean and the variance."""
+    window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
+    arrivals = source.interests_between(window_start, today)
+    # New entrants need time to reach a partner: only those arriving early enough are counted.
+    lag = source.lag()
+    effective_days = max(0.0, days_left - (lag or 0.0))
+    scale = effective_days / INFLOW_WINDOW_DAYS
+    rate, _guided, resolved = source.conversion("interest_on")
+    p = rate or 0.0
+    mean_arrivals = arrivals * scale
+    var_arrivals = arrivals * scale * scale
+    # The rate may keep moving as it moved over the last windows: a drift of δ per window, from the middle
+    # of the inflow window to the middle of the days left, adds (mean arrivals × δ × distance)².
+    windows = trend_windows(today=today, programme_start=programme_start)[1:]
+    drift = drift_squared([arrivals, *(source.interests_between(a, b) for a, b in windows)])
+    distance = (effective_days + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
+    spread = mean_arrivals * distance
+    var_arrivals += spread * spread * drift
+    var_p = p * (1 - p) / resolved if resolved else 0.0
+    inflow.update(
+        {
+            "interests_in_window": arrivals,
+            "window_days": INFLOW_WINDOW_DAYS,
+            "median_days_interest_to_guided": lag,
+            "days_for_new_entrants": effective_days,
+            "expected_interests": mean_arrivals,
+            "rate_drift_squared": drift,
+            "conversion_to_guided": rate,
+            "expected_guided": mean_arrivals * p,
+        }
+    )
+    variance = mean_arrivals * p + mean_arrivals * mean_arrivals * var_p + p * p * var_arrivals + var_arrivals * var_p
+    return mean_arrivals * p, variance
 
 
 def _band(mean: float, sd: float, level: float, *, floor: int) -> list[float]:
