@@ -1,7 +1,9 @@
 """Each figure's facts, defined once, in SQL: what every trajectory contributes to the figures.
 
 The summary counts (reporting/summaries.py, table `reporting.SummaryCount`) are these queries grouped
-and stored; `verify_summaries` compares the figures read from them with the full computation.
+and stored; the full computation (`source="full"`: kpis_summary.FactReader for the headline figures,
+survival.fact_triples, kpis.equity_counts_full) groups the same queries live over a period, and the
+same reading code turns either into figures; `verify_summaries` compares the two.
 
 | fact       | dated by                 | key1                 | key2                                 |
 |------------|--------------------------|----------------------|--------------------------------------|
