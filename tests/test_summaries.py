@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from autocrea.accounts.access import export_scope_for
 from autocrea.backbone.errors import PathwayError
@@ -396,3 +398,40 @@ def test_barriers_merges_and_exit_kind_changes_keep_survival_and_equity_exact(
     assert survival.survival_summary(**common, source="summary") != survival.survival_summary(**common, source="full")
     summaries.rebuild()
     assert_survival_and_equity_identical(**common)
+
+
+def test_the_full_computation_groups_the_same_facts_live_and_never_reads_the_summaries(
+    partners: dict[str, Any], counsellor: Any, coach: Any, other_coach: Any
+) -> None:
+    """source="full" groups reporting/facts.py's queries over the trajectories: the stored counts, row for row."""
+    rng = random.Random(11)
+    for step in (Step.ORIENTATION, Step.DIAGNOSTIC, Step.ACCOMPANIMENT, Step.EXIT, Step.FOLLOW_UP, Step.STOPPED):
+        for partner, person in ((partners["credal"], coach), (partners["microstart"], other_coach)):
+            begin = TODAY - datetime.timedelta(days=rng.randint(60, 900))
+            make_trajectory(step=step, counsellor=counsellor, coach=person, partner=partner, start=begin)
+    summaries.rebuild()
+    for partner_id in (None, partners["credal"].pk):
+        stored = kpis_summary.Reader(partner_id)
+        live = kpis_summary.FactReader(kpis.base_queryset(queryset=None, partner_id=partner_id), partner_id)
+        # Whole and cut periods, and periods starting or ending on a day with facts (the bounds are inclusive).
+        days = sorted({d for t in Trajectory.objects.all() for d in (t.interest_on, t.guided_on, t.exit_on) if d})
+        periods = [p for p in _periods() if p[0] is not None] + [(d, d) for d in days[::3]] + [(days[1], days[-2])]
+        for start, end in periods:
+            assert start is not None and end is not None
+            for facts in (("guided", "exit"), ("funnel", "step"), ("accepted",)):
+                by = ("fact", "partner", "year", "key1", "key2")
+                assert sorted(live.grouped(facts, by, start=start, end=end)) == sorted(
+                    stored.grouped(facts, by, start=start, end=end)
+                ), (facts, start, end)
+            assert live.total("funnel", start=start, end=end) == stored.total("funnel", start=start, end=end)
+        for fact in kpis_summary.UNDATED_FACTS:
+            assert sorted(live.undated(fact)) == sorted(stored.undated(fact)), fact
+            assert live.undated(fact), fact  # every undated fact has rows here: the comparison means something
+    expected = kpis.compute_kpis_full(start=None, end=None, partner_id=None)
+    assert expected["guided"]["count"] and expected["exits"]["exits"]
+    # Wrong summaries change nothing in the full computation: it scans the facts, never the summary rows.
+    SummaryCount.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        assert kpis.compute_kpis_full(start=None, end=None, partner_id=None) == expected
+    assert captured.captured_queries
+    assert not [q for q in captured.captured_queries if SummaryCount._meta.db_table in q["sql"]]

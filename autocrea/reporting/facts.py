@@ -1,7 +1,9 @@
 """Each figure's facts, defined once, in SQL: what every trajectory contributes to the figures.
 
 The summary counts (reporting/summaries.py, table `reporting.SummaryCount`) are these queries grouped
-and stored; `verify_summaries` compares the figures read from them with the full computation.
+and stored; the full computation (`source="full"`: kpis_summary.FactReader for the headline figures,
+survival.fact_triples, kpis.equity_counts_full) groups the same queries live over a period, and the
+same reading code turns either into figures; `verify_summaries` compares the two.
 
 | fact       | dated by                 | key1                 | key2                                 |
 |------------|--------------------------|----------------------|--------------------------------------|
@@ -40,11 +42,10 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from autocrea.backbone.steps import Step
 from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
-from autocrea.reporting.kpis import DIMENSIONS, DaysBetween, dimension_key
+from autocrea.reporting.kpis import DIMENSIONS, DaysBetween, dimension_key, live_exit
 from autocrea.reporting.models import Grain
 
 UNDATED = datetime.date(1, 1, 1)
-EXITED_STEPS = (Step.EXIT.value, Step.FOLLOW_UP.value)
 FUNNEL_FIELDS = (
     ("interest", "interest_on"),
     ("information", "information_on"),
@@ -84,110 +85,148 @@ def _undated_period() -> Value:
     return Value(UNDATED, output_field=DateField())
 
 
-def headline_facts(trajectories: QuerySet[Trajectory]) -> Iterator[tuple[str, QuerySet[Any]]]:
-    """Yield (grain, query) of the headline facts (guided … queue): rows s_p, s_f, s_d, s_k1, s_k2, counted."""
+def headline_facts(trajectories: QuerySet[Trajectory]) -> list[tuple[str, str, QuerySet[Any]]]:
+    """Return (fact, grain, query) of the headline facts (guided … queue): rows s_p, s_f, s_d, s_k1, s_k2, counted.
+
+    The summaries store them grouped (reporting/summaries.py); the full computation groups the same
+    queries over a period (kpis_summary.FactReader).
+    """
+    return [
+        *outcome_facts(trajectories),
+        *funnel_facts(trajectories),
+        *pipeline_facts(trajectories),
+        *place_facts(trajectories),
+    ]
+
+
+def outcome_facts(trajectories: QuerySet[Trajectory]) -> list[tuple[str, str, QuerySet[Any]]]:
+    """Return (fact, grain, query) of `guided`, `lag` (interest to guided) and `exit` (live exits)."""
+    guided = trajectories.filter(guided_on__isnull=False)
+    partner = _zero_if_null(F("partner_id"))
     no_key2 = Value(0, output_field=IntegerField())
-    yield (
-        Grain.DAY,
-        trajectories.filter(guided_on__isnull=False).annotate(
-            s_p=_zero_if_null(F("partner_id")), s_f=Value("guided"), s_d=F("guided_on"), s_k1=Value(""), s_k2=no_key2
+    return [
+        (
+            "guided",
+            Grain.DAY,
+            guided.annotate(s_p=partner, s_f=Value("guided"), s_d=F("guided_on"), s_k1=Value(""), s_k2=no_key2),
         ),
-    )
-    yield (
-        Grain.NONE,
-        trajectories.filter(guided_on__isnull=False).annotate(
-            s_p=_zero_if_null(F("partner_id")),
-            s_f=Value("lag"),
-            s_d=_undated_period(),
-            s_k1=Value(""),
-            s_k2=DaysBetween("guided_on", "interest_on"),
+        (
+            "lag",
+            Grain.NONE,
+            guided.annotate(
+                s_p=partner,
+                s_f=Value("lag"),
+                s_d=_undated_period(),
+                s_k1=Value(""),
+                s_k2=DaysBetween("guided_on", "interest_on"),
+            ),
         ),
-    )
-    yield (
-        Grain.DAY,
-        trajectories.filter(current_step__in=EXITED_STEPS, exit_on__isnull=False).annotate(
-            s_p=_zero_if_null(F("partner_id")),
-            s_f=Value("exit"),
-            s_d=F("exit_on"),
-            s_k1=Coalesce(F("exit_kind_id"), Value(""), output_field=CharField()),
-            s_k2=_zero_if_null(Cast(ExtractYear("guided_on"), IntegerField())),
+        (
+            "exit",
+            Grain.DAY,
+            trajectories.filter(live_exit()).annotate(
+                s_p=partner,
+                s_f=Value("exit"),
+                s_d=F("exit_on"),
+                s_k1=Coalesce(F("exit_kind_id"), Value(""), output_field=CharField()),
+                s_k2=_zero_if_null(Cast(ExtractYear("guided_on"), IntegerField())),
+            ),
         ),
-    )
+    ]
+
+
+def funnel_facts(trajectories: QuerySet[Trajectory]) -> list[tuple[str, str, QuerySet[Any]]]:
+    """Return (fact, grain, query) of `funnel` (the steps reached, by interest day), then `step` per funnel step."""
+    partner = _zero_if_null(F("partner_id"))
     mask: Any = Value(0)
     for i, (_name, field) in enumerate(FUNNEL_FIELDS):
         mask = mask + Case(When(**{f"{field}__isnull": False}, then=Value(1 << i)), default=Value(0))
-    yield (
-        Grain.DAY,
-        trajectories.annotate(
-            s_p=_zero_if_null(F("partner_id")),
-            s_f=Value("funnel"),
-            s_d=F("interest_on"),
-            s_k1=Case(
-                When(current_step=Step.STOPPED, then=Value("stopped")), default=Value(""), output_field=CharField()
+    found: list[tuple[str, str, QuerySet[Any]]] = [
+        (
+            "funnel",
+            Grain.DAY,
+            trajectories.annotate(
+                s_p=partner,
+                s_f=Value("funnel"),
+                s_d=F("interest_on"),
+                s_k1=Case(
+                    When(current_step=Step.STOPPED, then=Value("stopped")), default=Value(""), output_field=CharField()
+                ),
+                s_k2=Cast(mask, IntegerField()),
             ),
-            s_k2=Cast(mask, IntegerField()),
-        ),
-    )
+        )
+    ]
     for index, (name, field) in enumerate(FUNNEL_FIELDS[:-1]):
         later = [f for _n, f in FUNNEL_FIELDS[index + 1 :]]
         next_date = Coalesce(*later) if len(later) > 1 else F(later[0])
-        yield (
-            Grain.DAY,
-            trajectories.annotate(
-                s_p=_zero_if_null(F("partner_id")),
-                s_f=Value("step"),
-                s_d=F(field),
-                s_k1=Value(name),
-                s_k2=DaysBetween(next_date, field),
-            ).filter(**{f"{field}__isnull": False, "s_k2__gte": 0}),
-        )
-    yield (
-        Grain.NONE,
-        trajectories.annotate(
-            s_p=_zero_if_null(F("partner_id")),
-            s_f=Value("current"),
-            s_d=_undated_period(),
-            s_k1=F("current_step"),
-            s_k2=Case(When(guided_on__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        ),
-    )
-    for field in PIPELINE_FIELDS:
-        reached = Q(**{f"{field}__isnull": False}) & (Q(guided_on__isnull=True) | Q(guided_on__gte=F(field)))
-        yield (
+        # Dates in order only: a date overwritten by a later passage (re-orientation, reopening) can
+        # come after the next step's.
+        rows = trajectories.annotate(
+            s_p=partner, s_f=Value("step"), s_d=F(field), s_k1=Value(name), s_k2=DaysBetween(next_date, field)
+        ).filter(**{f"{field}__isnull": False, "s_k2__gte": 0})
+        found.append(("step", Grain.DAY, rows))
+    return found
+
+
+def pipeline_facts(trajectories: QuerySet[Trajectory]) -> list[tuple[str, str, QuerySet[Any]]]:
+    """Return (fact, grain, query) of `current` (the step now), then `conv` per pipeline step (the forecast's)."""
+    partner = _zero_if_null(F("partner_id"))
+    found: list[tuple[str, str, QuerySet[Any]]] = [
+        (
+            "current",
             Grain.NONE,
-            trajectories.filter(reached).annotate(
-                s_p=_zero_if_null(F("partner_id")),
-                s_f=Value("conv"),
+            trajectories.annotate(
+                s_p=partner,
+                s_f=Value("current"),
                 s_d=_undated_period(),
-                s_k1=Value(field),
-                s_k2=Case(
-                    When(guided_on__isnull=False, then=Value(2)),
-                    When(current_step=Step.STOPPED, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                ),
+                s_k1=F("current_step"),
+                s_k2=Case(When(guided_on__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()),
             ),
         )
-    yield (
-        Grain.DAY,
-        _of(StepLog.objects.filter(to_step=Step.DIAGNOSTIC), trajectories).annotate(
-            s_p=_zero_if_null(F("trajectory__partner_id")),
-            s_f=Value("accepted"),
-            s_d=F("on"),
-            s_k1=Value(""),
-            s_k2=_zero_if_null(F("partner_id")),
+    ]
+    for field in PIPELINE_FIELDS:
+        # People guided before they reached this step again (re-orientation) are left out.
+        reached = Q(**{f"{field}__isnull": False}) & (Q(guided_on__isnull=True) | Q(guided_on__gte=F(field)))
+        outcome = Case(
+            When(guided_on__isnull=False, then=Value(2)),
+            When(current_step=Step.STOPPED, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        rows = trajectories.filter(reached).annotate(
+            s_p=partner, s_f=Value("conv"), s_d=_undated_period(), s_k1=Value(field), s_k2=outcome
+        )
+        found.append(("conv", Grain.NONE, rows))
+    return found
+
+
+def place_facts(trajectories: QuerySet[Trajectory]) -> list[tuple[str, str, QuerySet[Any]]]:
+    """Return (fact, grain, query) of `accepted` (the step log's acceptances) and `queue` (orientations waiting)."""
+    return [
+        (
+            "accepted",
+            Grain.DAY,
+            # From the step log: a person re-oriented and accepted by a second partner takes a place at both.
+            _of(StepLog.objects.filter(to_step=Step.DIAGNOSTIC), trajectories).annotate(
+                s_p=_zero_if_null(F("trajectory__partner_id")),
+                s_f=Value("accepted"),
+                s_d=F("on"),
+                s_k1=Value(""),
+                s_k2=_zero_if_null(F("partner_id")),
+            ),
         ),
-    )
-    yield (
-        Grain.NONE,
-        _of(Orientation.objects.filter(status__in=QUEUE_STATUSES), trajectories).annotate(
-            s_p=_zero_if_null(F("trajectory__partner_id")),
-            s_f=Value("queue"),
-            s_d=_undated_period(),
-            s_k1=F("status"),
-            s_k2=_zero_if_null(F("partner_id")),
+        (
+            "queue",
+            Grain.NONE,
+            _of(Orientation.objects.filter(status__in=QUEUE_STATUSES), trajectories).annotate(
+                s_p=_zero_if_null(F("trajectory__partner_id")),
+                s_f=Value("queue"),
+                s_d=_undated_period(),
+                s_k1=F("status"),
+                s_k2=_zero_if_null(F("partner_id")),
+            ),
         ),
-    )
+    ]
 
 
 def survival_equity_facts(trajectories: QuerySet[Trajectory]) -> Iterator[tuple[str, QuerySet[Any], Any]]:
@@ -206,7 +245,7 @@ def closure_facts(trajectories: QuerySet[Trajectory]) -> list[tuple[str, QuerySe
 
     The summaries store them per day; survival.durations(source="full") groups them over a period.
     """
-    exited = Q(current_step__in=EXITED_STEPS, exit_on__isnull=False)
+    exited = live_exit()
     stopped = Q(current_step=Step.STOPPED, stopped_on__isnull=False)
     closure_kind = Case(
         When(exit_kind__is_positive=True, exit_kind__is_job_creation=True, then=Value("x3")),
@@ -244,7 +283,7 @@ def equity_facts(trajectories: QuerySet[Trajectory], dimension: str) -> list[tup
     The summaries store them per day; kpis.equity_counts_full groups them over a period (the full computation).
     """
     code = DIMENSION_CODES[dimension]
-    exited = Q(current_step__in=EXITED_STEPS, exit_on__isnull=False)
+    exited = live_exit()
     positive = Case(When(exit_kind__is_positive=True, then=Value(1)), default=Value(0), output_field=IntegerField())
     job = Case(When(exit_kind__is_job_creation=True, then=Value(2)), default=Value(0), output_field=IntegerField())
     partner = _zero_if_null(F("partner_id"))
@@ -265,6 +304,6 @@ def equity_facts(trajectories: QuerySet[Trajectory], dimension: str) -> list[tup
 def every_fact(trajectories: QuerySet[Trajectory] | None = None) -> Iterator[tuple[str, QuerySet[Any], Any]]:
     """Yield (grain, query, count) of every fact family: the rows s_p, s_f, s_d, s_k1, s_k2 and their count."""
     scope = Trajectory.objects.all() if trajectories is None else trajectories
-    for grain, queryset in headline_facts(scope):
+    for _fact, grain, queryset in headline_facts(scope):
         yield grain, queryset, Count("pk")
     yield from survival_equity_facts(scope)

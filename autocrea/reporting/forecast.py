@@ -15,13 +15,10 @@ import statistics
 from statistics import NormalDist
 from typing import Any, Protocol
 
-from django.db.models import Count, F, Q, QuerySet
-
 from autocrea.backbone.steps import Step
 from autocrea.partners import programme
 from autocrea.partners.models import Partner
-from autocrea.pathways.models import Trajectory
-from autocrea.reporting.kpis import DaysBetween, base_queryset, median_days, programme_window
+from autocrea.reporting.kpis import programme_window
 
 INFLOW_WINDOW_DAYS = 183  # the last six months set the recent interest rate
 PIPELINE_STEPS = [
@@ -33,65 +30,14 @@ PIPELINE_STEPS = [
 _NORMAL = NormalDist()
 
 
-def conversion_to_guided(*, qs: QuerySet[Trajectory], field: str) -> tuple[float | None, int, int]:
-    """Return (rate, guided, resolved) for people who reached the step dated by `field`.
-
-    Only resolved trajectories count (guided, or stopped): the ones still in the funnel have not
-    failed yet. People guided before they reached this step again (re-orientation) are left out.
-    """
-    reached = Q(**{f"{field}__isnull": False}) & (Q(guided_on__isnull=True) | Q(guided_on__gte=F(field)))
-    row = qs.filter(reached).aggregate(
-        guided=Count("pk", filter=Q(guided_on__isnull=False)),
-        resolved=Count("pk", filter=Q(guided_on__isnull=False) | Q(current_step=Step.STOPPED)),
-    )
-    guided, resolved = int(row["guided"]), int(row["resolved"])
-    return (guided / resolved if resolved else None), guided, resolved
-
-
 class ForecastSource(Protocol):
-    """The counts the forecast needs: from the trajectory table (QuerySource) or the summaries."""
+    """The counts the forecast needs: kpis_summary.CountSource (the summaries or the facts), the backtest's own."""
 
     def guided_between(self, start: datetime.date, end: datetime.date) -> int: ...
     def interests_between(self, start: datetime.date, end: datetime.date) -> int: ...
     def open_at(self, steps: list[str]) -> dict[str, int]: ...
     def conversion(self, field: str) -> tuple[float | None, int, int]: ...
     def lag(self) -> float | None: ...
-
-
-class QuerySource:
-    """The forecast's counts computed over the trajectory table (the full computation)."""
-
-    def __init__(self, qs: QuerySet[Trajectory]) -> None:
-        self.qs = qs
-
-    def guided_between(self, start: datetime.date, end: datetime.date) -> int:
-        return self.qs.filter(guided_on__gte=start, guided_on__lte=end).count()
-
-    def interests_between(self, start: datetime.date, end: datetime.date) -> int:
-        return self.qs.filter(interest_on__gte=start, interest_on__lte=end).count()
-
-    def open_at(self, steps: list[str]) -> dict[str, int]:
-        return dict(
-            self.qs.filter(guided_on__isnull=True, current_step__in=steps)
-            .values("current_step")
-            .annotate(n=Count("pk"))
-            .values_list("current_step", "n")
-        )
-
-    def conversion(self, field: str) -> tuple[float | None, int, int]:
-        return conversion_to_guided(qs=self.qs, field=field)
-
-    def lag(self) -> float | None:
-        lag, _n = median_days(qs=self.qs, days=DaysBetween("guided_on", "interest_on"), rows=Q(guided_on__isnull=False))
-        return lag
-
-
-def forecast_guided(
-    *, queryset: QuerySet[Trajectory] | None, partner_id: int | None, today: datetime.date
-) -> dict[str, Any]:
-    """Return the expected guided count at the programme's end with 80 % and 95 % bands."""
-    qs = base_queryset(queryset=queryset, partner_id=partner_id)
-    return forecast_from(QuerySource(qs), partner_id=partner_id, today=today)
 
 
 DRIFT_WINDOWS = 4  # at most this many whole 183-day windows back from today show the interest rate's trend
@@ -172,40 +118,11 @@ def forecast_from(
 
     inflow: dict[str, Any] = {"included": partner_id is None and days_left > 0}
     if inflow["included"]:
-        window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
-        arrivals = source.interests_between(window_start, today)
-        # New entrants need time to reach a partner: only those arriving early enough are counted.
-        lag = source.lag()
-        effective_days = max(0.0, days_left - (lag or 0.0))
-        scale = effective_days / INFLOW_WINDOW_DAYS
-        rate, _guided, resolved = source.conversion("interest_on")
-        p = rate or 0.0
-        mean_arrivals = arrivals * scale
-        var_arrivals = arrivals * scale * scale
-        # The rate may keep moving as it moved over the last windows: a drift of δ per window, from the middle
-        # of the inflow window to the middle of the days left, adds (mean arrivals × δ × distance)².
-        windows = trend_windows(today=today, programme_start=programme_start)[1:]
-        drift = drift_squared([arrivals, *(source.interests_between(a, b) for a, b in windows)])
-        distance = (effective_days + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
-        spread = mean_arrivals * distance
-        var_arrivals += spread * spread * drift
-        var_p = p * (1 - p) / resolved if resolved else 0.0
-        expected += mean_arrivals * p
-        variance += (
-            mean_arrivals * p + mean_arrivals * mean_arrivals * var_p + p * p * var_arrivals + var_arrivals * var_p
+        inflow_expected, inflow_variance = _inflow(
+            source, inflow, today=today, days_left=days_left, programme_start=programme_start
         )
-        inflow.update(
-            {
-                "interests_in_window": arrivals,
-                "window_days": INFLOW_WINDOW_DAYS,
-                "median_days_interest_to_guided": lag,
-                "days_for_new_entrants": effective_days,
-                "expected_interests": mean_arrivals,
-                "rate_drift_squared": drift,
-                "conversion_to_guided": rate,
-                "expected_guided": mean_arrivals * p,
-            }
-        )
+        expected += inflow_expected
+        variance += inflow_variance
     sd = math.sqrt(variance)
     # The configured target and end date (the programme settings page; settings.PROGRAMME as fallback).
     target = int(programme.current().target_guided) if target is None else target
@@ -229,6 +146,49 @@ def forecast_from(
         result["quota"] = quota
         result["probability_quota_met"] = _probability_at_least(quota, expected, sd) if quota is not None else None
     return result
+
+
+def _inflow(
+    source: ForecastSource,
+    inflow: dict[str, Any],
+    *,
+    today: datetime.date,
+    days_left: int,
+    programme_start: datetime.date,
+) -> tuple[float, float]:
+    """Fill `inflow` with the new entrants' part of the forecast; return what it adds to the mean and the variance."""
+    window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
+    arrivals = source.interests_between(window_start, today)
+    # New entrants need time to reach a partner: only those arriving early enough are counted.
+    lag = source.lag()
+    effective_days = max(0.0, days_left - (lag or 0.0))
+    scale = effective_days / INFLOW_WINDOW_DAYS
+    rate, _guided, resolved = source.conversion("interest_on")
+    p = rate or 0.0
+    mean_arrivals = arrivals * scale
+    var_arrivals = arrivals * scale * scale
+    # The rate may keep moving as it moved over the last windows: a drift of δ per window, from the middle
+    # of the inflow window to the middle of the days left, adds (mean arrivals × δ × distance)².
+    windows = trend_windows(today=today, programme_start=programme_start)[1:]
+    drift = drift_squared([arrivals, *(source.interests_between(a, b) for a, b in windows)])
+    distance = (effective_days + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
+    spread = mean_arrivals * distance
+    var_arrivals += spread * spread * drift
+    var_p = p * (1 - p) / resolved if resolved else 0.0
+    inflow.update(
+        {
+            "interests_in_window": arrivals,
+            "window_days": INFLOW_WINDOW_DAYS,
+            "median_days_interest_to_guided": lag,
+            "days_for_new_entrants": effective_days,
+            "expected_interests": mean_arrivals,
+            "rate_drift_squared": drift,
+            "conversion_to_guided": rate,
+            "expected_guided": mean_arrivals * p,
+        }
+    )
+    variance = mean_arrivals * p + mean_arrivals * mean_arrivals * var_p + p * p * var_arrivals + var_arrivals * var_p
+    return mean_arrivals * p, variance
 
 
 def _band(mean: float, sd: float, level: float, *, floor: int) -> list[float]:

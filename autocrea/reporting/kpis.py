@@ -1,29 +1,26 @@
 """The figures the programme lives by, computed in the database (definitions: docs/kpis.md).
 
-Every function is a pure read: keyword-only, typed, returning JSON-serialisable dicts. Counts and
-rates are aggregates over the trajectory table, whose current step, partner and key dates are kept
-up to date by pathways.services (docs/performance.md, trap 5); nothing loops over trajectories in Python.
+Every function is a pure read: keyword-only, typed, returning JSON-serialisable dicts. Each figure's
+facts are defined once, in SQL, in reporting/facts.py (over the trajectory table, whose current step,
+partner and key dates are kept up to date by pathways.services: docs/performance.md, trap 5); the
+figures are computed from their counts by kpis_summary — stored in the summaries, or grouped live over
+the trajectories in scope (source="full"). Nothing loops over trajectories in Python.
 """
 
 from __future__ import annotations
 
 import datetime
-import itertools
 import math
-import statistics
 from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     Case,
     CharField,
     Count,
     Expression,
     F,
-    FloatField,
     Func,
     IntegerField,
     Q,
@@ -32,28 +29,17 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from autocrea.backbone.steps import Step
 from autocrea.partners import programme
 from autocrea.partners.models import Partner
-from autocrea.pathways.models import Orientation, OrientationStatus, StepLog, Trajectory
+from autocrea.pathways.models import Trajectory
 from autocrea.reporting import disclosure
 
 Z95 = NormalDist().inv_cdf(0.975)
-EXITED_STEPS = [Step.EXIT.value, Step.FOLLOW_UP.value]
-# The backbone's dated steps in order; "guided" is the diagnostic step (the partner accepted).
-FUNNEL = [
-    ("interest", "interest_on"),
-    ("information", "information_on"),
-    ("decision", "decision_on"),
-    ("orientation", "orientation_on"),
-    ("guided", "guided_on"),
-    ("accompaniment", "accompaniment_on"),
-    ("exit", "exit_on"),
-    ("follow_up", "follow_up_on"),
-]
+EXITED_STEPS = (Step.EXIT.value, Step.FOLLOW_UP.value)
 DIMENSIONS = ("gender", "age_band", "education_level", "contact_language", "commune", "unemployment_band", "barrier")
 
 
@@ -78,19 +64,6 @@ class DaysBetween(Func):
             arg_joiner=") - JULIANDAY(",
             **extra_context,
         )
-
-
-class Median(Aggregate):
-    """PostgreSQL's continuous median (interpolates between the two middle values, like statistics.median)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def _year(field: str) -> Cast:
-    # ExtractYear is numeric on PostgreSQL: grouping on it spills to disk (docs/performance.md, trap 2).
-    return Cast(ExtractYear(field), IntegerField())
 
 
 def yyyymmdd(field: str) -> Expression:
@@ -143,17 +116,13 @@ def wilson_interval(successes: int, trials: int, *, z: float = Z95) -> tuple[flo
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def live_exit() -> Q:
+    """The trajectories whose exit counts: a reopened one is back in accompaniment with exit_on cleared."""
+    return Q(current_step__in=EXITED_STEPS, exit_on__isnull=False)
+
+
 def exited_in(start: datetime.date, end: datetime.date) -> Q:
-    # A reopened trajectory is back in accompaniment with exit_on cleared: its voided exit is not counted.
-    return Q(current_step__in=EXITED_STEPS, exit_on__gte=start, exit_on__lte=end)
-
-
-def _exit_aggregates() -> dict[str, Count]:
-    return {
-        "n_exits": Count("pk"),
-        "n_positive": Count("pk", filter=Q(exit_kind__is_positive=True)),
-        "n_job_creation": Count("pk", filter=Q(exit_kind__is_job_creation=True)),
-    }
+    return live_exit() & Q(exit_on__gte=start, exit_on__lte=end)
 
 
 def exit_figures_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -168,23 +137,6 @@ def exit_figures_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the figures
-
-
-def guided_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Return the guided count in the period, per partner holding the trajectory."""
-    guided = qs.filter(guided_on__gte=start, guided_on__lte=end)
-    by_partner = guided.values("partner__slug").annotate(n=Count("pk")).order_by("partner__slug")
-    return {
-        "count": guided.count(),
-        "by_partner": [{"partner": r["partner__slug"], "guided": r["n"]} for r in by_partner],
-    }
-
-
-def target_figures(*, qs: QuerySet[Trajectory], partner_id: int | None = None) -> dict[str, Any]:
-    """Return the guided count over the programme window against the target, and each partner's quota."""
-    programme_start, programme_end = programme_window()
-    guided = guided_figures(qs=qs, start=programme_start, end=programme_end)
-    return target_section(guided=guided["count"], by_partner=guided["by_partner"], partner_id=partner_id)
 
 
 def target_section(*, guided: int, by_partner: list[dict[str, Any]], partner_id: int | None) -> dict[str, Any]:
@@ -228,145 +180,6 @@ def target_section(*, guided: int, by_partner: list[dict[str, Any]], partner_id:
     }
 
 
-def exit_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Return exits in the period with positive and job-creation rates: overall, per partner, year and cohort."""
-    exits = qs.filter(exited_in(start, end))
-    overall = exit_figures_row(exits.aggregate(**_exit_aggregates()))
-
-    def grouped(key: Any, name: str) -> list[dict[str, Any]]:
-        rows = exits.annotate(key=key).values("key").annotate(**_exit_aggregates()).order_by("key")
-        return [{name: r["key"], **exit_figures_row(r)} for r in rows]
-
-    return {
-        **overall,
-        "by_partner": grouped(F("partner__slug"), "partner"),
-        "by_year": grouped(_year("exit_on"), "year"),
-        "by_cohort": grouped(_year("guided_on"), "cohort"),
-    }
-
-
-def funnel_figures(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Return, for people who expressed interest in the period, how many reached each step and the conversions."""
-    cohort = qs.filter(interest_on__gte=start, interest_on__lte=end)
-    aggregates: dict[str, Count] = {}
-    for name, field in FUNNEL:
-        aggregates[name] = Count("pk", filter=Q(**{f"{field}__isnull": False}))
-    for (name, field), (next_name, next_field) in itertools.pairwise(FUNNEL):
-        aggregates[f"{name}__{next_name}"] = Count(
-            "pk", filter=Q(**{f"{field}__isnull": False, f"{next_field}__isnull": False})
-        )
-    aggregates["stopped"] = Count("pk", filter=Q(current_step=Step.STOPPED))
-    counts = cohort.aggregate(**aggregates)
-    steps = []
-    for index, (name, _field) in enumerate(FUNNEL):
-        row: dict[str, Any] = {"step": name, "reached": counts[name]}
-        if index + 1 < len(FUNNEL):
-            next_name = FUNNEL[index + 1][0]
-            row["next_step"] = next_name
-            row["conversion_to_next"] = rate_or_none(counts[f"{name}__{next_name}"], counts[name])
-        steps.append(row)
-    return {"cohort": "interest_on in the period", "steps": steps, "stopped": counts["stopped"]}
-
-
-def _step_durations(start: datetime.date, end: datetime.date) -> list[tuple[str, Expression, Any]]:
-    """Return (step, days in the step, rows that count) for each step that has a next step."""
-    durations: list[tuple[str, Expression, Any]] = []
-    for index, (name, field) in enumerate(FUNNEL[:-1]):
-        later = [f for _, f in FUNNEL[index + 1 :]]
-        next_date = Coalesce(*later) if len(later) > 1 else F(later[0])
-        days = DaysBetween(next_date, field)
-        # Left the step (a later date exists), entered it in the period, and dates in order: a date
-        # overwritten by a later passage (re-orientation, reopening) can come after the next step's.
-        rows = Q(**{f"{field}__gte": start, f"{field}__lte": end}) & GreaterThanOrEqual(days, 0)
-        durations.append((name, days, rows))
-    return durations
-
-
-def time_in_step(*, qs: QuerySet[Trajectory], start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
-    """Return the median whole days spent in each step, for steps entered in the period and since left."""
-    durations = _step_durations(start, end)
-    if connection.vendor == "postgresql":
-        aggregates: dict[str, Aggregate] = {}
-        for name, days, rows in durations:
-            aggregates[f"{name}__median"] = Median(days, filter=rows)
-            aggregates[f"{name}__n"] = Count("pk", filter=rows)
-        row = qs.aggregate(**aggregates)
-        return [
-            {"step": name, "median_days": row[f"{name}__median"], "trajectories": row[f"{name}__n"]}
-            for name, _days, _rows in durations
-        ]
-    results = []
-    for name, days, rows in durations:
-        # SQLite has no percentile: fetch only the integer day counts (acceptable at Brussels scale).
-        values = list(qs.filter(rows).annotate(days=days).values_list("days", flat=True))
-        results.append(
-            {
-                "step": name,
-                "median_days": float(statistics.median(values)) if values else None,
-                "trajectories": len(values),
-            }
-        )
-    return results
-
-
-def median_days(*, qs: QuerySet[Trajectory], days: Expression, rows: Any) -> tuple[float | None, int]:
-    """Return (median, count) of a whole-day expression over the rows, in the database where it can."""
-    if connection.vendor == "postgresql":
-        row = qs.aggregate(median=Median(days, filter=rows), n=Count("pk", filter=rows))
-        return row["median"], int(row["n"])
-    # SQLite has no percentile: fetch only the integer day counts (acceptable at Brussels scale).
-    values = list(qs.filter(rows).annotate(days=days).values_list("days", flat=True))
-    return (float(statistics.median(values)) if values else None), len(values)
-
-
-def capacity_figures(*, qs: QuerySet[Trajectory], partner_id: int | None, today: datetime.date) -> list[dict[str, Any]]:
-    """Return, per active partner, this year's acceptances against its yearly capacity, and its queues."""
-    year_start, year_end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
-    partners = Partner.objects.filter(active=True).order_by("slug")
-    if partner_id is not None:
-        partners = partners.filter(pk=partner_id)
-    # Acceptances come from the step log: a person re-oriented and accepted by a second partner takes
-    # a place at both partners, which the trajectory's single partner field cannot show.
-    accepted = dict(
-        StepLog.objects.filter(
-            to_step=Step.DIAGNOSTIC, on__gte=year_start, on__lte=year_end, trajectory__in=qs.values("pk")
-        )
-        .values("partner_id")
-        .annotate(n=Count("pk"))
-        .values_list("partner_id", "n")
-    )
-    queues = {
-        (r["partner_id"], r["status"]): r["n"]
-        for r in Orientation.objects.filter(
-            status__in=[OrientationStatus.PENDING, OrientationStatus.WAITLISTED], trajectory__in=qs.values("pk")
-        )
-        .values("partner_id", "status")
-        .annotate(n=Count("pk"))
-    }
-    in_guidance = dict(
-        qs.filter(current_step__in=[Step.DIAGNOSTIC, Step.ACCOMPANIMENT])
-        .values("partner_id")
-        .annotate(n=Count("pk"))
-        .values_list("partner_id", "n")
-    )
-    rows = []
-    for partner in partners:
-        n = accepted.get(partner.pk, 0)
-        rows.append(
-            {
-                "partner": partner.slug,
-                "year": today.year,
-                "yearly_capacity": partner.yearly_capacity,
-                "accepted_this_year": n,
-                "capacity_use": rate_or_none(n, partner.yearly_capacity),
-                "in_guidance_now": in_guidance.get(partner.pk, 0),
-                "pending": queues.get((partner.pk, OrientationStatus.PENDING), 0),
-                "waitlisted": queues.get((partner.pk, OrientationStatus.WAITLISTED), 0),
-            }
-        )
-    return rows
-
-
 def compute_kpis(
     *,
     start: datetime.date | None,
@@ -383,7 +196,7 @@ def compute_kpis(
     "auto" (default) takes the summaries whenever the caller's scope is one they hold (everything, or
     one partner's trajectories) and the full computation otherwise. Both give identical numbers.
     """
-    from autocrea.reporting import forecast, kpis_summary  # both build on this module's helpers
+    from autocrea.reporting import kpis_summary  # it builds on this module's helpers
 
     if source not in {"auto", "summary", "full"}:
         raise ValueError(f"Unknown source {source!r}: auto, summary or full.")
@@ -393,23 +206,15 @@ def compute_kpis(
         "period": {"start": start.isoformat(), "end": end.isoformat(), "as_of": today.isoformat(), "partner": partner}
     }
     use_summary = source == "summary" or (source == "auto" and kpis_summary.usable(queryset, partner_id))
+    counts: kpis_summary.Counts
     if use_summary:
         if not kpis_summary.usable(queryset, partner_id):
             raise ValueError("The summaries hold every trajectory or one partner's: this scope needs source='full'.")
-        figures.update(kpis_summary.compute(start=start, end=end, today=today, partner_id=partner_id))
-        return figures
-    qs = base_queryset(queryset=queryset, partner_id=partner_id)
-    figures.update(
-        {
-            "guided": guided_figures(qs=qs, start=start, end=end),
-            "target": target_figures(qs=qs, partner_id=partner_id),
-            "exits": exit_figures(qs=qs, start=start, end=end),
-            "funnel": funnel_figures(qs=qs, start=start, end=end),
-            "time_in_step": time_in_step(qs=qs, start=start, end=end),
-            "capacity": capacity_figures(qs=qs, partner_id=partner_id, today=today),
-            "forecast": forecast.forecast_guided(queryset=queryset, partner_id=partner_id, today=today),
-        }
-    )
+        counts = kpis_summary.Reader(partner_id)
+    else:
+        # The full computation: the same fact queries (reporting/facts.py) grouped over the scope's trajectories.
+        counts = kpis_summary.FactReader(base_queryset(queryset=queryset, partner_id=partner_id), partner_id)
+    figures.update(kpis_summary.compute(counts, start=start, end=end, today=today))
     return figures
 
 

@@ -1,9 +1,11 @@
-"""The figures of kpis.compute_kpis read from the summary counts (reporting/summaries.py).
+"""The figures of kpis.compute_kpis, read from the fact counts: stored (the summaries) or grouped live (full).
 
-Same definitions and the same output, number for number, as the full computation over the trajectory
-table (kpis.compute_kpis_full, the reference): each figure is a few grouped sums over summary rows
-(whole years and months of the period plus its edge days), and at most a few hundred aggregated rows
-(never a trajectory) reach Python, for the medians and the exit kinds' flags.
+Every headline fact is defined once, in SQL, in reporting/facts.py. The figures here read its counts
+through a `Counts` reader, whatever their source: `Reader` the summary rows (reporting/summaries.py:
+a few grouped sums over whole years and months of the period plus its edge days), `FactReader` the
+same fact queries grouped over the trajectories in scope (the full computation, kpis.compute_kpis_full,
+the reference `verify_summaries` and `benchmark_kpis` compare with). Only aggregated rows (never a
+trajectory) reach Python, for the medians and the exit kinds' flags.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, ExtractYear
 
 from autocrea.backbone.steps import Step
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import OrientationStatus, Trajectory
 from autocrea.reference.models import ExitKind
-from autocrea.reporting import kpis, summaries
+from autocrea.reporting import facts, kpis, summaries
 from autocrea.reporting.facts import DIMENSION_CODES, FUNNEL_FIELDS, STOP, UNDATED
 from autocrea.reporting.models import Grain, SummaryCount
 from autocrea.reporting.summaries import histogram_median, period_q
@@ -42,83 +44,75 @@ def usable(queryset: QuerySet[Trajectory] | None, partner_id: int | None) -> boo
 
 
 UNDATED_FACTS = ("conv", "current", "lag", "queue")
+# What a count can be grouped by: the summary table's column, the fact row's annotation.
+_SUMMARY_COLUMNS = {"fact": "fact", "partner": "partner_key", "key1": "key1", "key2": "key2"}
+_FACT_COLUMNS = {"partner": "s_p", "year": "s_year", "key1": "s_k1", "key2": "s_k2"}
+Row = tuple[Any, ...]
 
 
-class Reader:
-    """The summary rows one compute_kpis call needs, each fetched once: a handful of grouped queries."""
+class Counts:
+    """The fact counts one compute_kpis call reads, each fetched once: from the summaries or live from the facts.
+
+    The figures below read only `grouped`, `total` and `undated`: the same reading code whatever the
+    source. A subclass says where the counts come from: `Reader` the stored summary rows (a few
+    grouped sums), `FactReader` the fact queries of reporting/facts.py grouped over the trajectories
+    in scope (the full computation). Both give the same rows, so the same figures.
+    """
 
     def __init__(self, partner_id: int | None) -> None:
-        summaries.ensure_current()
         self.partner_id = partner_id
-        self._undated: dict[str, list[tuple[int | None, str, int | None, int]]] | None = None
+        self._undated: dict[str, list[tuple[int | None, str, int | None, int]]] = {}
         self._partners: list[tuple[int, str, bool, int]] | None = None
         self._totals: dict[tuple[str, datetime.date, datetime.date], int] = {}
         self._period_rows: dict[tuple[datetime.date, datetime.date], list[Any]] = {}
 
-    def rows(self, *facts: str) -> QuerySet[SummaryCount]:
-        qs = (
-            SummaryCount.objects.filter(fact__in=facts)
-            if len(facts) > 1
-            else SummaryCount.objects.filter(fact=facts[0])
-        )
-        return qs.filter(partner_key=self.partner_id) if self.partner_id is not None else qs
+    def grouped(
+        self, facts: tuple[str, ...], by: tuple[str, ...], *, start: datetime.date, end: datetime.date
+    ) -> list[Row]:
+        """Return (*by, count) of the dated facts in start…end, by any of fact, partner, year, key1, key2."""
+        raise NotImplementedError
 
-    def dated(self, *facts: str, start: datetime.date, end: datetime.date) -> QuerySet[SummaryCount]:
-        return self.rows(*facts).filter(period_q(start, end))
+    def fetch_undated(self, facts: tuple[str, ...]) -> list[Row]:
+        """Return (fact, partner, key1, key2, count) of undated facts."""
+        raise NotImplementedError
+
+    def undated_batch(self, fact: str) -> tuple[str, ...]:
+        """The undated facts fetched together when `fact` is first read (the facts: one query each)."""
+        return (fact,)
+
+    def fetch_totals(self, keys: list[tuple[str, datetime.date, datetime.date]]) -> list[int]:
+        """Return the count of each (fact, start, end)."""
+        raise NotImplementedError
 
     def total(self, fact: str, *, start: datetime.date, end: datetime.date) -> int:
         key = (fact, start, end)
         if key not in self._totals:
-            self.prefetch_totals([key])
+            self._totals[key] = self.fetch_totals([key])[0]
         return self._totals[key]
 
     def prefetch_totals(self, keys: list[tuple[str, datetime.date, datetime.date]]) -> None:
-        """Fetch several (fact, start, end) totals in one query: one filtered SUM each."""
-        where = Q(grain="-")  # no row: the OR of each total's rows follows
-        sums: dict[str, Sum] = {}
-        for index, (fact, start, end) in enumerate(keys):
-            rows = Q(fact=fact) & period_q(start, end)
-            where |= rows
-            sums[f"t{index}"] = Sum("n", filter=rows)
-        qs = SummaryCount.objects.filter(where)
-        if self.partner_id is not None:
-            qs = qs.filter(partner_key=self.partner_id)
-        result = qs.aggregate(**sums)
-        for index, key in enumerate(keys):
-            self._totals[key] = int(result[f"t{index}"] or 0)
+        """Fetch several (fact, start, end) totals at once (the summaries: in one query)."""
+        self._totals.update(zip(keys, self.fetch_totals(keys), strict=True))
 
     def period_rows(
         self, start: datetime.date, end: datetime.date
     ) -> list[tuple[str, int | None, int, str, int | None, int]]:
-        """Return (fact, partner, year, key1, key2, count) of guided and exits in the period: one query for both."""
+        """Return (fact, partner, year, key1, key2, count) of guided and exits in the period."""
         key = (start, end)
         if key not in self._period_rows:
-            rows = (
-                self.dated("guided", "exit", start=start, end=end)
-                .annotate(year=Cast(ExtractYear("period"), IntegerField()))
-                .values("fact", "partner_key", "year", "key1", "key2")
-                .annotate(t=Sum("n"))
-                .values_list("fact", "partner_key", "year", "key1", "key2", "t")
-            )
-            self._period_rows[key] = [(f, p, y, k1, k2, int(t)) for f, p, y, k1, k2, t in rows if t]
+            by = ("fact", "partner", "year", "key1", "key2")
+            self._period_rows[key] = self.grouped(("guided", "exit"), by, start=start, end=end)
         return self._period_rows[key]
 
     def undated(self, fact: str) -> list[tuple[int | None, str, int | None, int]]:
-        """Return (partner, key1, key2, count) of an undated fact; every undated fact is fetched in one query."""
-        if self._undated is None:
-            self._undated = defaultdict(list)
-            # The fact first: the index (fact, grain, period, partner) then reads only the undated rows.
-            qs = SummaryCount.objects.filter(fact__in=UNDATED_FACTS, grain=Grain.NONE)
-            if self.partner_id is not None:
-                qs = qs.filter(partner_key=self.partner_id)
-            for f, partner, key1, key2, t in (
-                qs.values("fact", "partner_key", "key1", "key2")
-                .annotate(t=Sum("n"))
-                .values_list("fact", "partner_key", "key1", "key2", "t")
-            ):
-                if t:
-                    self._undated[f].append((partner, key1, key2, int(t)))
-        return self._undated.get(fact, [])
+        """Return (partner, key1, key2, count) of an undated fact."""
+        if fact not in self._undated:
+            wanted = self.undated_batch(fact)
+            for name in wanted:
+                self._undated[name] = []
+            for name, partner, key1, key2, n in self.fetch_undated(wanted):
+                self._undated[name].append((partner, key1, key2, n))
+        return self._undated[fact]
 
     def partners(self) -> list[tuple[int, str, bool, int]]:
         if self._partners is None:
@@ -133,13 +127,109 @@ class Reader:
         return slugs
 
 
+class Reader(Counts):
+    """The counts read from the stored summary rows (whole years and months of a period, plus its edge days)."""
+
+    def __init__(self, partner_id: int | None) -> None:
+        summaries.ensure_current()
+        super().__init__(partner_id)
+
+    def rows(self, *facts: str) -> QuerySet[SummaryCount]:
+        qs = (
+            SummaryCount.objects.filter(fact__in=facts)
+            if len(facts) > 1
+            else SummaryCount.objects.filter(fact=facts[0])
+        )
+        return qs.filter(partner_key=self.partner_id) if self.partner_id is not None else qs
+
+    def grouped(
+        self, facts: tuple[str, ...], by: tuple[str, ...], *, start: datetime.date, end: datetime.date
+    ) -> list[Row]:
+        rows = self.rows(*facts).filter(period_q(start, end))
+        if "year" in by:
+            rows = rows.annotate(year=Cast(ExtractYear("period"), IntegerField()))
+        columns = [_SUMMARY_COLUMNS.get(name, name) for name in by]
+        found = rows.values(*columns).annotate(t=Sum("n")).values_list(*columns, "t")
+        return [(*row[:-1], int(row[-1])) for row in found if row[-1]]
+
+    def undated_batch(self, fact: str) -> tuple[str, ...]:
+        return UNDATED_FACTS  # every undated summary row in one query
+
+    def fetch_undated(self, facts: tuple[str, ...]) -> list[Row]:
+        # The fact first: the index (fact, grain, period, partner) then reads only the undated rows.
+        qs = SummaryCount.objects.filter(fact__in=facts, grain=Grain.NONE)
+        if self.partner_id is not None:
+            qs = qs.filter(partner_key=self.partner_id)
+        columns = ("fact", "partner_key", "key1", "key2")
+        found = qs.values(*columns).annotate(t=Sum("n")).values_list(*columns, "t")
+        return [(*row[:-1], int(row[-1])) for row in found if row[-1]]
+
+    def fetch_totals(self, keys: list[tuple[str, datetime.date, datetime.date]]) -> list[int]:
+        where = Q(grain="-")  # no row: the OR of each total's rows follows
+        sums: dict[str, Sum] = {}
+        for index, (fact, start, end) in enumerate(keys):
+            rows = Q(fact=fact) & period_q(start, end)
+            where |= rows
+            sums[f"t{index}"] = Sum("n", filter=rows)
+        qs = SummaryCount.objects.filter(where)
+        if self.partner_id is not None:
+            qs = qs.filter(partner_key=self.partner_id)
+        result = qs.aggregate(**sums)
+        return [int(result[f"t{index}"] or 0) for index in range(len(keys))]
+
+
+class FactReader(Counts):
+    """The counts of the fact queries (reporting/facts.py) grouped live over the trajectories in scope.
+
+    The full computation: every count is a scan of the trajectories (or of the step log and
+    orientations), never a read of the summary rows; `trajectories` is already the caller's scope.
+    """
+
+    def __init__(self, trajectories: QuerySet[Trajectory], partner_id: int | None) -> None:
+        super().__init__(partner_id)
+        self.queries: dict[str, list[QuerySet[Any]]] = defaultdict(list)
+        for fact, _grain, rows in facts.headline_facts(trajectories):
+            self.queries[fact].append(rows)
+
+    def _counted(self, fact: str, by: tuple[str, ...], period: Q | None) -> list[Row]:
+        """Return (*by, count) of one fact's queries; `fact` in `by` is this fact, `year` the year of its day."""
+        columns = [_FACT_COLUMNS[name] for name in by if name != "fact"]
+        counted: dict[Row, int] = defaultdict(int)
+        for rows in self.queries[fact]:
+            if period is not None:
+                rows = rows.filter(period)
+            if "year" in by:
+                rows = rows.annotate(s_year=Cast(ExtractYear("s_d"), IntegerField()))
+            for *key, n in rows.values(*columns).annotate(s_n=Count("pk")).order_by().values_list(*columns, "s_n"):
+                counted[tuple(key)] += int(n)
+        at = by.index("fact") if "fact" in by else None
+        return [(*k[:at], fact, *k[at:], n) if at is not None else (*k, n) for k, n in counted.items() if n]
+
+    def grouped(
+        self, facts: tuple[str, ...], by: tuple[str, ...], *, start: datetime.date, end: datetime.date
+    ) -> list[Row]:
+        return [row for fact in facts for row in self._counted(fact, by, Q(s_d__gte=start, s_d__lte=end))]
+
+    def fetch_undated(self, facts: tuple[str, ...]) -> list[Row]:
+        return [row for fact in facts for row in self._counted(fact, ("fact", "partner", "key1", "key2"), None)]
+
+    def prefetch_totals(self, keys: list[tuple[str, datetime.date, datetime.date]]) -> None:
+        """Nothing ahead: each total is a scan of its own, made when (and only if) it is read."""
+
+    def fetch_totals(self, keys: list[tuple[str, datetime.date, datetime.date]]) -> list[int]:
+        return [
+            sum(rows.filter(s_d__gte=start, s_d__lte=end).count() for rows in self.queries[fact])
+            for fact, start, end in keys
+        ]
+
+
 def _ordered(rows: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     """Sort like ORDER BY in the database: NULL last on PostgreSQL, first on SQLite."""
     nulls_last = connection.vendor == "postgresql"
     return sorted(rows, key=lambda r: ((r[key] is None) == nulls_last, r[key] if r[key] is not None else 0))
 
 
-def guided_figures(reader: Reader, *, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+def guided_figures(reader: Counts, *, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     slugs = reader.slugs()
     counts: dict[int | None, int] = defaultdict(int)
     for fact, partner, _year, _key1, _key2, n in reader.period_rows(start, end):
@@ -150,7 +240,7 @@ def guided_figures(reader: Reader, *, start: datetime.date, end: datetime.date) 
 
 
 def target_figures(
-    reader: Reader, *, programme: tuple[datetime.date, datetime.date], guided: dict[str, Any] | None = None
+    reader: Counts, *, programme: tuple[datetime.date, datetime.date], guided: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The guided count over the programme window against the configured target and quotas (as kpis.target_figures)."""
     if guided is None:
@@ -158,7 +248,7 @@ def target_figures(
     return kpis.target_section(guided=guided["count"], by_partner=guided["by_partner"], partner_id=reader.partner_id)
 
 
-def exit_figures(reader: Reader, *, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+def exit_figures(reader: Counts, *, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     flags = {
         code: (positive, job)
         for code, positive, job in ExitKind.objects.values_list("code", "is_positive", "is_job_creation")
@@ -199,15 +289,10 @@ def exit_figures(reader: Reader, *, start: datetime.date, end: datetime.date) ->
 
 
 def funnel_and_steps(
-    reader: Reader, *, start: datetime.date, end: datetime.date
+    reader: Counts, *, start: datetime.date, end: datetime.date
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return the funnel and the time in each step, from one grouped query over both facts."""
-    rows = (
-        reader.dated("funnel", "step", start=start, end=end)
-        .values("fact", "key1", "key2")
-        .annotate(t=Sum("n"))
-        .values_list("fact", "key1", "key2", "t")
-    )
+    rows = reader.grouped(("funnel", "step"), ("fact", "key1", "key2"), start=start, end=end)
     reached = [0] * len(FUNNEL_FIELDS)
     both = [0] * (len(FUNNEL_FIELDS) - 1)
     stopped = 0
@@ -240,16 +325,11 @@ def funnel_and_steps(
     return {"cohort": "interest_on in the period", "steps": steps, "stopped": stopped}, times
 
 
-def capacity_figures(reader: Reader, *, today: datetime.date) -> list[dict[str, Any]]:
+def capacity_figures(reader: Counts, *, today: datetime.date) -> list[dict[str, Any]]:
     year_start, year_end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
     accepted: dict[int | None, int] = defaultdict(int)
-    for key2, t in (
-        reader.dated("accepted", start=year_start, end=year_end)
-        .values("key2")
-        .annotate(t=Sum("n"))
-        .values_list("key2", "t")
-    ):
-        accepted[key2] += int(t or 0)
+    for key2, n in reader.grouped(("accepted",), ("key2",), start=year_start, end=year_end):
+        accepted[key2] += n
     queues: dict[tuple[int | None, str], int] = defaultdict(int)
     for _partner, status, orientation_partner, n in reader.undated("queue"):
         queues[(orientation_partner, status)] += n
@@ -277,10 +357,10 @@ def capacity_figures(reader: Reader, *, today: datetime.date) -> list[dict[str, 
     return rows
 
 
-class SummarySource:
-    """The forecast's inputs (forecast.ForecastSource) read from the summary counts."""
+class CountSource:
+    """The forecast's inputs (forecast.ForecastSource) read from the counts: the summaries or the facts."""
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Counts) -> None:
         self.reader = reader
 
     def guided_between(self, start: datetime.date, end: datetime.date) -> int:
@@ -311,13 +391,10 @@ class SummarySource:
         return histogram_median(histogram)[0]
 
 
-def compute(
-    *, start: datetime.date, end: datetime.date, today: datetime.date, partner_id: int | None
-) -> dict[str, Any]:
-    """Return the figures of compute_kpis (without `period`), reading the summaries."""
+def compute(reader: Counts, *, start: datetime.date, end: datetime.date, today: datetime.date) -> dict[str, Any]:
+    """Return the figures of compute_kpis (without `period`), reading the counts of `reader` (summaries or facts)."""
     from autocrea.reporting import forecast
 
-    reader = Reader(partner_id)
     programme_start, programme_end = kpis.programme_window()
     reader.prefetch_totals(
         forecast.summary_totals(today=today, programme_start=programme_start, programme_end=programme_end)
@@ -332,7 +409,7 @@ def compute(
         "funnel": funnel,
         "time_in_step": times,
         "capacity": capacity_figures(reader, today=today),
-        "forecast": forecast.forecast_from(SummarySource(reader), partner_id=partner_id, today=today),
+        "forecast": forecast.forecast_from(CountSource(reader), partner_id=reader.partner_id, today=today),
     }
 
 
