@@ -25,7 +25,7 @@ from autocrea.pathways import services
 from autocrea.pathways.models import FollowUpSituation
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis
-from autocrea.reporting.views import fmt
+from autocrea.reporting.formatting import fmt
 from tests.factories import make_jobseeker, make_trajectory
 
 NISS = "85073003328"  # 85.07.30-033.28, valid (docs/conventions.md)
