@@ -149,62 +149,19 @@ def forecast_from(
     programme_start, programme_end = window or programme_window()
     guided_so_far = source.guided_between(programme_start, min(today, programme_end))
     days_left = max(0, (programme_end - today).days)
-    open_at = source.open_at([str(s) for s, _ in PIPELINE_STEPS])
-    expected = float(guided_so_far)
-    variance = 0.0
-    pipeline = []
-    for step, field in PIPELINE_STEPS:
-        n = int(open_at.get(step, 0)) if days_left else 0
-        rate, _guided, resolved = source.conversion(field)
-        p = rate or 0.0
-        expected += n * p
-        if resolved:
-            variance += n * p * (1 - p) + n * n * p * (1 - p) / resolved
-        pipeline.append(
-            {
-                "step": str(step),
-                "open": n,
-                "conversion_to_guided": rate,
-                "based_on_resolved": resolved,
-                "expected_guided": n * p,
-            }
-        )
+    expected, variance = float(guided_so_far), 0.0
+    pipeline, expected, variance = _pipeline(source, days_left=days_left, expected=expected, variance=variance)
 
     inflow: dict[str, Any] = {"included": partner_id is None and days_left > 0}
     if inflow["included"]:
-        window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
-        arrivals = source.interests_between(window_start, today)
-        # New entrants need time to reach a partner: only those arriving early enough are counted.
-        lag = source.lag()
-        effective_days = max(0.0, days_left - (lag or 0.0))
-        scale = effective_days / INFLOW_WINDOW_DAYS
-        rate, _guided, resolved = source.conversion("interest_on")
-        p = rate or 0.0
-        mean_arrivals = arrivals * scale
-        var_arrivals = arrivals * scale * scale
-        # The rate may keep moving as it moved over the last windows: a drift of δ per window, from the middle
-        # of the inflow window to the middle of the days left, adds (mean arrivals × δ × distance)².
-        windows = trend_windows(today=today, programme_start=programme_start)[1:]
-        drift = drift_squared([arrivals, *(source.interests_between(a, b) for a, b in windows)])
-        distance = (effective_days + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
-        spread = mean_arrivals * distance
-        var_arrivals += spread * spread * drift
-        var_p = p * (1 - p) / resolved if resolved else 0.0
-        expected += mean_arrivals * p
-        variance += (
-            mean_arrivals * p + mean_arrivals * mean_arrivals * var_p + p * p * var_arrivals + var_arrivals * var_p
-        )
-        inflow.update(
-            {
-                "interests_in_window": arrivals,
-                "window_days": INFLOW_WINDOW_DAYS,
-                "median_days_interest_to_guided": lag,
-                "days_for_new_entrants": effective_days,
-                "expected_interests": mean_arrivals,
-                "rate_drift_squared": drift,
-                "conversion_to_guided": rate,
-                "expected_guided": mean_arrivals * p,
-            }
+        expected, variance = _add_inflow(
+            inflow,
+            source,
+            today=today,
+            programme_start=programme_start,
+            days_left=days_left,
+            expected=expected,
+            variance=variance,
         )
     sd = math.sqrt(variance)
     # The configured target and end date (the programme settings page; settings.PROGRAMME as fallback).
@@ -229,6 +186,80 @@ def forecast_from(
         result["quota"] = quota
         result["probability_quota_met"] = _probability_at_least(quota, expected, sd) if quota is not None else None
     return result
+
+
+def _pipeline(
+    source: ForecastSource, *, days_left: int, expected: float, variance: float
+) -> tuple[list[dict[str, Any]], float, float]:
+    """Add the people already in the pipeline to the running mean and variance: open × conversion per step.
+
+    The running totals go in and come out so that the sums are taken in the same order as ever (floats).
+    """
+    open_at = source.open_at([str(s) for s, _ in PIPELINE_STEPS])
+    pipeline = []
+    for step, field in PIPELINE_STEPS:
+        n = int(open_at.get(step, 0)) if days_left else 0
+        rate, _guided, resolved = source.conversion(field)
+        p = rate or 0.0
+        expected += n * p
+        if resolved:
+            variance += n * p * (1 - p) + n * n * p * (1 - p) / resolved
+        pipeline.append(
+            {
+                "step": str(step),
+                "open": n,
+                "conversion_to_guided": rate,
+                "based_on_resolved": resolved,
+                "expected_guided": n * p,
+            }
+        )
+    return pipeline, expected, variance
+
+
+def _add_inflow(
+    inflow: dict[str, Any],
+    source: ForecastSource,
+    *,
+    today: datetime.date,
+    programme_start: datetime.date,
+    days_left: int,
+    expected: float,
+    variance: float,
+) -> tuple[float, float]:
+    """Add the people still to arrive to the running mean and variance, and describe them in `inflow`."""
+    window_start = today - datetime.timedelta(days=INFLOW_WINDOW_DAYS - 1)
+    arrivals = source.interests_between(window_start, today)
+    # New entrants need time to reach a partner: only those arriving early enough are counted.
+    lag = source.lag()
+    effective_days = max(0.0, days_left - (lag or 0.0))
+    scale = effective_days / INFLOW_WINDOW_DAYS
+    rate, _guided, resolved = source.conversion("interest_on")
+    p = rate or 0.0
+    mean_arrivals = arrivals * scale
+    var_arrivals = arrivals * scale * scale
+    # The rate may keep moving as it moved over the last windows: a drift of δ per window, from the middle
+    # of the inflow window to the middle of the days left, adds (mean arrivals × δ × distance)².
+    windows = trend_windows(today=today, programme_start=programme_start)[1:]
+    drift = drift_squared([arrivals, *(source.interests_between(a, b) for a, b in windows)])
+    distance = (effective_days + INFLOW_WINDOW_DAYS) / 2 / INFLOW_WINDOW_DAYS
+    spread = mean_arrivals * distance
+    var_arrivals += spread * spread * drift
+    var_p = p * (1 - p) / resolved if resolved else 0.0
+    expected += mean_arrivals * p
+    variance += mean_arrivals * p + mean_arrivals * mean_arrivals * var_p + p * p * var_arrivals + var_arrivals * var_p
+    inflow.update(
+        {
+            "interests_in_window": arrivals,
+            "window_days": INFLOW_WINDOW_DAYS,
+            "median_days_interest_to_guided": lag,
+            "days_for_new_entrants": effective_days,
+            "expected_interests": mean_arrivals,
+            "rate_drift_squared": drift,
+            "conversion_to_guided": rate,
+            "expected_guided": mean_arrivals * p,
+        }
+    )
+    return expected, variance
 
 
 def _band(mean: float, sd: float, level: float, *, floor: int) -> list[float]:
