@@ -32,7 +32,7 @@ check: $(STAMP)
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/bandit -c pyproject.toml -r autocrea scripts -q
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
-	DEBUG=true $(BIN)/mypy autocrea/pathways/services.py autocrea/coaching/services.py autocrea/accounts/access.py autocrea/reporting autocrea/operations
+	DEBUG=true $(BIN)/mypy autocrea/pathways/services.py autocrea/coaching/services autocrea/accounts/access.py autocrea/reporting autocrea/operations
 	$(BIN)/djlint autocrea/templates --lint
 	$(BIN)/python scripts/check_translations.py
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from autocrea.backbone.steps import Channel, Step
-from autocrea.coaching import services as coaching
+from autocrea.coaching.services import action_plan
 from autocrea.jobseekers.models import Jobseeker
 from autocrea.partners.models import Partner
 from autocrea.pathways import services
@@ -80,7 +80,7 @@ def make_trajectory(
         elif target == Step.DIAGNOSTIC:
             t = services.answer_orientation(trajectory=t, by=coach, answer="accepted", on=day)
         elif target == Step.ACCOMPANIMENT:
-            coaching.record_diagnostic(
+            action_plan.record_diagnostic(
                 trajectory=t, by=coach, on=day, barriers=[], maturity="idea", viability="uncertain", skills=SKILLS
             )
             t.refresh_from_db()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from autocrea.accounts import access
 from autocrea.accounts.context import decisions
 from autocrea.backbone.steps import Channel
-from autocrea.coaching import services as coaching
+from autocrea.coaching.services import action_plan
 from autocrea.pathways import services as pathways
 from tests.factories import SKILLS, make_trajectory
 
@@ -113,7 +113,7 @@ def reoriented(cast, partners):
     counsellor, credal_coach, micro_coach = cast[COUNSELLOR], cast[COACH], cast["demo-coach-microstart"]
     t = make_trajectory(step="diagnostic", counsellor=counsellor, coach=credal_coach, partner=partners["credal"])
     day = timezone.localdate() - datetime.timedelta(days=200)
-    coaching.record_diagnostic(
+    action_plan.record_diagnostic(
         trajectory=t,
         by=credal_coach,
         on=day,
@@ -135,7 +135,7 @@ def reoriented(cast, partners):
     t = pathways.answer_orientation(
         trajectory=t, by=micro_coach, answer="accepted", on=day + datetime.timedelta(days=2)
     )
-    coaching.record_diagnostic(
+    action_plan.record_diagnostic(
         trajectory=t,
         by=micro_coach,
         on=day + datetime.timedelta(days=3),

@@ -21,8 +21,8 @@ from django.utils.translation import gettext
 from autocrea.accounts.models import AuditEvent
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import Action, CoachingSession, CollectiveSeries, SessionAttendance
+from autocrea.coaching.services import action_plan, collective_sessions, individual_sessions
 from autocrea.demo.activities import CATALOGUE, ensure_activities
 from autocrea.partners import activities as catalogue
 from autocrea.partners.models import PartnerActivity
@@ -98,19 +98,19 @@ def test_an_activity_of_another_partner_or_no_longer_offered_is_refused_and_noth
     starts = timezone.now() - datetime.timedelta(hours=2)
     with translation.override("en"):
         with pytest.raises(PathwayError) as refused:
-            coaching.record_individual_session(
+            individual_sessions.record_individual_session(
                 trajectory=accompanied, by=coach, starts_at=starts, duration_minutes=60, mode="in_person",
                 topic="Plan", activity=foreign,
             )  # fmt: skip
         assert "another partner's catalogue" in refused.value.message
         with pytest.raises(PathwayError) as refused:
-            coaching.add_action(
+            action_plan.add_action(
                 trajectory=accompanied, by=coach, goal_title="Finance", title="Call the bank",
                 owner="jobseeker", due_on=timezone.localdate(), activity=stopped,
             )  # fmt: skip
         assert refused.value.message == "This activity is no longer offered. Choose another one."
         with pytest.raises(PathwayError):
-            coaching.plan_collective_series(
+            collective_sessions.plan_collective_series(
                 by=coach, topic="Atelier", place="Rue Haute 1", mode="in_person", capacity=10, duration_minutes=120,
                 first_day=timezone.localdate() + datetime.timedelta(days=7), start_time=datetime.time(14, 0),
                 recurrence="weekly", count=3, activity=foreign,
@@ -123,15 +123,15 @@ def test_own_activities_tag_sessions_series_and_actions(cast, partners, accompan
     coach = cast["demo-coach-credal"]
     individual = make_activity(partners["credal"], "microcredit-file", kind="individual")
     workshop = make_activity(partners["credal"], "women-workshops")
-    session = coaching.record_individual_session(
+    session = individual_sessions.record_individual_session(
         trajectory=accompanied, by=coach, starts_at=timezone.now() - datetime.timedelta(hours=1),
         duration_minutes=60, mode="phone", topic="Dossier", activity=individual,
     )  # fmt: skip
-    action = coaching.add_action(
+    action = action_plan.add_action(
         trajectory=accompanied, by=coach, goal_title="Financer", title="Réunir les pièces", owner="jobseeker",
         due_on=timezone.localdate(), activity=individual,
     )  # fmt: skip
-    series = coaching.plan_collective_series(
+    series = collective_sessions.plan_collective_series(
         by=coach, topic="Atelier", place="Rue Haute 1", mode="in_person", capacity=10, duration_minutes=120,
         first_day=timezone.localdate() + datetime.timedelta(days=7), start_time=datetime.time(14, 0),
         recurrence="weekly", count=3, activity=workshop,
@@ -223,7 +223,7 @@ def test_bad_input_gets_a_clear_message_and_writes_nothing(client, manager, lang
 def test_an_activity_in_use_is_never_deleted_an_unused_one_is(client, cast, partners, manager, accompanied):
     used = make_activity(partners["credal"], "coaching", kind="individual")
     unused = make_activity(partners["credal"], "unused")
-    coaching.record_individual_session(
+    individual_sessions.record_individual_session(
         trajectory=accompanied, by=cast["demo-coach-credal"], starts_at=timezone.now() - datetime.timedelta(hours=1),
         duration_minutes=60, mode="phone", topic="Plan", activity=used,
     )  # fmt: skip
@@ -339,7 +339,7 @@ def test_without_a_catalogue_the_forms_have_no_activity_field(client, cast, acco
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_the_timeline_shows_the_activity_and_its_backbone_step(client, cast, partners, accompanied, lang):
     activity = make_activity(partners["credal"], "exit-preparation", step="exit", kind="individual")
-    coaching.record_individual_session(
+    individual_sessions.record_individual_session(
         trajectory=accompanied, by=cast["demo-coach-credal"], starts_at=timezone.now() - datetime.timedelta(hours=1),
         duration_minutes=60, mode="phone", topic="Lancement", activity=activity,
     )  # fmt: skip

@@ -18,8 +18,8 @@ from django.utils.html import escape
 from autocrea.accounts.models import AuditEvent, User
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
+from autocrea.coaching.services import collective_sessions
 from autocrea.pathways.models import Trajectory
 from tests.factories import make_trajectory
 
@@ -91,7 +91,7 @@ def plan(by: User, **overrides: Any) -> CollectiveSeries:
         "count": 3,
     }
     values.update(overrides)
-    return coaching.plan_collective_series(by=by, **values)
+    return collective_sessions.plan_collective_series(by=by, **values)
 
 
 # --- Recurrence ----------------------------------------------------------------------------------------------
@@ -116,11 +116,11 @@ def test_a_weekly_series_keeps_18_00_brussels_time_across_the_change_to_summer_t
 
 def test_a_fortnightly_series_and_a_series_on_listed_dates():
     first = datetime.date(2030, 10, 14)
-    assert coaching.recurrence_dates(first=first, recurrence="fortnightly", count=4) == [
+    assert collective_sessions.recurrence_dates(first=first, recurrence="fortnightly", count=4) == [
         first + datetime.timedelta(days=14 * n) for n in range(4)
     ]
     listed = [datetime.date(2030, 11, 2), datetime.date(2030, 10, 20), datetime.date(2030, 11, 2)]
-    assert coaching.recurrence_dates(first=first, recurrence="dates", dates=listed) == [
+    assert collective_sessions.recurrence_dates(first=first, recurrence="dates", dates=listed) == [
         first,
         datetime.date(2030, 10, 20),
         datetime.date(2030, 11, 2),
@@ -247,11 +247,11 @@ def test_registering_beyond_capacity_is_refused_with_a_message_and_writes_nothin
 def test_an_excused_person_frees_a_place(counsellor, coach, partners):
     people = accompanied(counsellor, coach, partners["credal"], 2)
     session = make_session(partners["credal"], capacity=1)
-    coaching.register_to_collective_session(session=session, trajectories=people[:1], by=coach)
+    collective_sessions.register_to_collective_session(session=session, trajectories=people[:1], by=coach)
     with pytest.raises(PathwayError):
-        coaching.register_to_collective_session(session=session, trajectories=people[1:], by=coach)
+        collective_sessions.register_to_collective_session(session=session, trajectories=people[1:], by=coach)
     SessionAttendance.objects.filter(session=session).update(status="excused")
-    coaching.register_to_collective_session(session=session, trajectories=people[1:], by=coach)
+    collective_sessions.register_to_collective_session(session=session, trajectories=people[1:], by=coach)
     assert session.attendances.count() == 2
 
 
@@ -273,7 +273,7 @@ def test_one_person_who_cannot_be_registered_refuses_the_whole_batch(
     }[intruder]()
     session = make_session(partners["credal"], capacity=10)
     with pytest.raises(PathwayError):
-        coaching.register_to_collective_session(session=session, trajectories=[*people, odd], by=coach)
+        collective_sessions.register_to_collective_session(session=session, trajectories=[*people, odd], by=coach)
     client.force_login(coach)
     client.post(
         url("caseload"), {"selected": [*(t.pk for t in people), odd.pk], "register_to": session.pk, "bulk": "register"}
@@ -297,9 +297,9 @@ def test_a_coach_cannot_register_to_another_partners_session(counsellor, coach, 
     people = accompanied(counsellor, coach, partners["credal"], 1)
     session = make_session(partners["microstart"], by=other_coach)
     with pytest.raises(PathwayError):
-        coaching.register_to_collective_session(session=session, trajectories=people, by=coach)
+        collective_sessions.register_to_collective_session(session=session, trajectories=people, by=coach)
     with pytest.raises(PathwayError):
-        coaching.register_to_collective_session(session=session, trajectories=people, by=counsellor)
+        collective_sessions.register_to_collective_session(session=session, trajectories=people, by=counsellor)
     assert not SessionAttendance.objects.exists()
 
 
@@ -329,7 +329,7 @@ def test_one_person_is_registered_from_their_trajectory_page(client, counsellor,
 
 
 def registered(session: CoachingSession, people: list[Trajectory], by: User) -> list[SessionAttendance]:
-    coaching.register_to_collective_session(session=session, trajectories=people, by=by)
+    collective_sessions.register_to_collective_session(session=session, trajectories=people, by=by)
     return list(session.attendances.order_by("pk"))
 
 
@@ -364,7 +364,7 @@ def test_a_finalised_register_is_locked(client, counsellor, coach, partners, lan
     attendances = registered(session, people, coach)
     CoachingSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
     session.refresh_from_db()
-    coaching.record_collective_register(
+    collective_sessions.record_collective_register(
         session=session, statuses={a.pk: "present" for a in attendances}, by=coach, finalise=True
     )
     session.refresh_from_db()
@@ -378,7 +378,7 @@ def test_a_finalised_register_is_locked(client, counsellor, coach, partners, lan
     assert message("The register of this session is closed: it can no longer be changed.", lang) in page(response)
     assert set(session.attendances.values_list("status", flat=True)) == {"present"}
     with pytest.raises(PathwayError):
-        coaching.register_to_collective_session(
+        collective_sessions.register_to_collective_session(
             session=session, trajectories=accompanied(counsellor, coach, partners["credal"], 1), by=coach
         )
 

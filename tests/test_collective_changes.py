@@ -22,8 +22,8 @@ from django.utils.translation import gettext, ngettext
 from autocrea.accounts.models import AuditEvent, User
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
+from autocrea.coaching.services import collective_sessions
 from autocrea.notifications.models import Notification, NotificationKind
 from autocrea.pathways import registers
 from autocrea.pathways import sessions as session_services
@@ -53,7 +53,7 @@ def people(counsellor: User, coach: User, n: int, language: str = "nl") -> list[
 
 
 def plan(coach: User, count: int = 3, capacity: int = 12) -> CollectiveSeries:
-    return coaching.plan_collective_series(
+    return collective_sessions.plan_collective_series(
         by=coach,
         topic="Prospecting",
         place="Rue de la Loi 1",
@@ -92,7 +92,7 @@ def test_both_kinds_of_session_use_the_one_register_mechanism(coach, counsellor)
     )
     workshop = sessions_of(plan(coach, count=1, capacity=1))[0]
     assert session_services.seats_taken is registers.seats_taken
-    assert coaching.collective_is_locked is registers.is_locked
+    assert collective_sessions.collective_is_locked is registers.is_locked
     for session in (info, workshop):
         assert registers.seats_taken(session) == 0 and not registers.has_started(session)
         with translation.override("nl"):
@@ -118,11 +118,11 @@ def test_a_coach_cancels_a_registration_the_seat_is_freed_and_the_person_gets_a_
     session = sessions_of(series)[0]
     (person,) = people(counsellor, coach, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        (seat,) = coaching.register_to_collective_session(session=session, trajectories=[person], by=coach)
+        (seat,) = collective_sessions.register_to_collective_session(session=session, trajectories=[person], by=coach)
     session.refresh_from_db()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        coaching.cancel_collective_registration(attendance=seat, by=coach, version=session.version)
+        collective_sessions.cancel_collective_registration(attendance=seat, by=coach, version=session.version)
     assert not SessionAttendance.objects.filter(pk=seat.pk).exists()
     assert registers.seats_taken(session) == 0
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [person.jobseeker.email]
@@ -132,19 +132,19 @@ def test_a_coach_cancels_a_registration_the_seat_is_freed_and_the_person_gets_a_
     assert AuditEvent.objects.filter(action="collective:registration_cancelled", object_id=person.pk).exists()
     # The freed seat can be taken again.
     other = people(counsellor, coach, 1)
-    assert len(coaching.register_to_collective_session(session=session, trajectories=other, by=coach)) == 1
+    assert len(collective_sessions.register_to_collective_session(session=session, trajectories=other, by=coach)) == 1
 
 
 def test_a_registration_cannot_be_cancelled_once_the_session_has_started_or_with_a_stale_page(coach, counsellor):
     session = sessions_of(plan(coach, count=1))[0]
     (person,) = people(counsellor, coach, 1)
-    (seat,) = coaching.register_to_collective_session(session=session, trajectories=[person], by=coach)
+    (seat,) = collective_sessions.register_to_collective_session(session=session, trajectories=[person], by=coach)
     with translation.override("en"), pytest.raises(PathwayError) as stale:
-        coaching.cancel_collective_registration(attendance=seat, by=coach, version=1)  # the version before
+        collective_sessions.cancel_collective_registration(attendance=seat, by=coach, version=1)  # the version before
     assert "Someone else changed this session" in stale.value.message
     CoachingSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=5))
     with translation.override("en"), pytest.raises(PathwayError) as started:
-        coaching.cancel_collective_registration(attendance=seat, by=coach)
+        collective_sessions.cancel_collective_registration(attendance=seat, by=coach)
     assert started.value.message == "This session has already started: it can no longer be changed."
     assert SessionAttendance.objects.filter(pk=seat.pk).exists()
 
@@ -152,7 +152,7 @@ def test_a_registration_cannot_be_cancelled_once_the_session_has_started_or_with
 def test_the_register_page_offers_the_cancellation_and_the_button_cancels(client, coach, counsellor, other_coach):
     session = sessions_of(plan(coach, count=1))[0]
     (person,) = people(counsellor, coach, 1)
-    (seat,) = coaching.register_to_collective_session(session=session, trajectories=[person], by=coach)
+    (seat,) = collective_sessions.register_to_collective_session(session=session, trajectories=[person], by=coach)
     session.refresh_from_db()
     client.force_login(coach)
     with translation.override("fr"):
@@ -163,7 +163,7 @@ def test_the_register_page_offers_the_cancellation_and_the_button_cancels(client
     assert response.status_code == 302
     assert not SessionAttendance.objects.filter(pk=seat.pk).exists()
     # Another partner's coach gets a 404, and nothing is written.
-    (seat,) = coaching.register_to_collective_session(session=session, trajectories=[person], by=coach)
+    (seat,) = collective_sessions.register_to_collective_session(session=session, trajectories=[person], by=coach)
     client.force_login(other_coach)
     assert client.post(url("collective_registration_cancel", seat.pk), {"version": 99}).status_code == 404
     assert SessionAttendance.objects.filter(pk=seat.pk).exists()
@@ -179,10 +179,10 @@ def test_changing_a_series_changes_the_sessions_to_come_and_sends_the_update(
     first, second, third = sessions_of(series)
     CoachingSession.objects.filter(pk=first.pk).update(starts_at=timezone.now() - datetime.timedelta(days=1))
     (person,) = people(counsellor, coach, 1)
-    coaching.register_to_collective_session(session=second, trajectories=[person], by=coach)
+    collective_sessions.register_to_collective_session(session=second, trajectories=[person], by=coach)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        changed = coaching.edit_collective_series(
+        changed = collective_sessions.edit_collective_series(
             series=series,
             by=coach,
             topic="Finding customers",
@@ -207,23 +207,27 @@ def test_changing_a_series_changes_the_sessions_to_come_and_sends_the_update(
 def test_the_capacity_cannot_go_below_the_seats_taken_and_a_stale_form_is_refused(coach, counsellor):
     series = plan(coach, count=2, capacity=5)
     first, _second = sessions_of(series)
-    coaching.register_to_collective_session(session=first, trajectories=people(counsellor, coach, 3), by=coach)
+    collective_sessions.register_to_collective_session(
+        session=first, trajectories=people(counsellor, coach, 3), by=coach
+    )
     values = {"topic": "Prospecting", "place": "Rue de la Loi 1", "start_time": datetime.time(18, 0)}
     with translation.override("en"), pytest.raises(PathwayError) as refused:
-        coaching.edit_collective_series(series=series, by=coach, capacity=2, version=1, **values)
+        collective_sessions.edit_collective_series(series=series, by=coach, capacity=2, version=1, **values)
     date = timezone.localtime(first.starts_at).strftime("%d/%m/%Y")
     assert refused.value.message == (f"The session of {date} already has 3 people registered: give at least 3 places.")
     assert {s.capacity for s in sessions_of(series)} == {5}  # nothing written
-    coaching.edit_collective_series(series=series, by=coach, capacity=3, version=1, **values)
+    collective_sessions.edit_collective_series(series=series, by=coach, capacity=3, version=1, **values)
     with translation.override("en"), pytest.raises(PathwayError) as stale:
-        coaching.edit_collective_series(series=series, by=coach, capacity=4, version=1, **values)
+        collective_sessions.edit_collective_series(series=series, by=coach, capacity=4, version=1, **values)
     assert "Someone else changed this session" in stale.value.message
 
 
 def test_the_series_edit_page_shows_the_refusal_in_french_and_dutch(client, coach, counsellor):
     series = plan(coach, count=1, capacity=5)
     (session,) = sessions_of(series)
-    coaching.register_to_collective_session(session=session, trajectories=people(counsellor, coach, 2), by=coach)
+    collective_sessions.register_to_collective_session(
+        session=session, trajectories=people(counsellor, coach, 2), by=coach
+    )
     client.force_login(coach)
     data = {"version": 1, "topic": "Prospecting", "place": "Rue de la Loi 1", "time": "18:00", "capacity": "1"}
     for lang in ("fr", "nl"):
@@ -256,22 +260,24 @@ def test_cancelling_one_session_or_the_rest_of_the_series_tells_the_people_regis
     series = plan(coach, count=4)
     first, second, third, fourth = sessions_of(series)
     a, b = people(counsellor, coach, 2)
-    coaching.register_to_collective_session(session=first, trajectories=[a], by=coach)
-    coaching.register_to_collective_session(session=third, trajectories=[a, b], by=coach)
+    collective_sessions.register_to_collective_session(session=first, trajectories=[a], by=coach)
+    collective_sessions.register_to_collective_session(session=third, trajectories=[a, b], by=coach)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        only = coaching.cancel_collective_occurrences(session=first, by=coach)
+        only = collective_sessions.cancel_collective_occurrences(session=first, by=coach)
     assert [s.pk for s in only] == [first.pk]
     assert len(mail.outbox) == 1 and ics_method(mail.outbox[0]) == "CANCEL"
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        rest = coaching.cancel_collective_occurrences(session=second, by=coach, rest_of_series=True)
+        rest = collective_sessions.cancel_collective_occurrences(session=second, by=coach, rest_of_series=True)
     assert [s.pk for s in rest] == [second.pk, third.pk, fourth.pk]
     assert sorted(m.to[0] for m in mail.outbox) == sorted([a.jobseeker.email, b.jobseeker.email])
     assert all(s.cancelled and s.finalised_at for s in sessions_of(series))
     assert AuditEvent.objects.filter(action="collective:session_called_off").count() == 4
     with translation.override("en"), pytest.raises(PathwayError):
-        coaching.register_to_collective_session(session=third, trajectories=people(counsellor, coach, 1), by=coach)
+        collective_sessions.register_to_collective_session(
+            session=third, trajectories=people(counsellor, coach, 1), by=coach
+        )
 
 
 def test_the_cancel_page_asks_which_sessions_and_cancels_them(client, coach, counsellor):

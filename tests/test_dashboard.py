@@ -13,7 +13,7 @@ from django.utils import translation
 
 from autocrea.backbone.steps import Step
 from autocrea.reporting import kpis
-from autocrea.reporting.views import fmt
+from autocrea.reporting.formatting import fmt
 from tests.factories import make_trajectory
 
 

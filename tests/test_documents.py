@@ -19,13 +19,13 @@ from django.utils.translation import gettext
 
 from autocrea.accounts.models import AuditEvent
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
+from autocrea.coaching.services import individual_sessions
 from autocrea.lib import pdf
 from autocrea.pathways import services
 from autocrea.pathways.models import FollowUpSituation
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis
-from autocrea.reporting.views import fmt
+from autocrea.reporting.formatting import fmt
 from tests.factories import make_jobseeker, make_trajectory
 
 NISS = "85073003328"  # 85.07.30-033.28, valid (docs/conventions.md)
@@ -70,7 +70,7 @@ def people(cast: dict[str, Any], partners: dict[str, Any]) -> dict[str, Any]:
     own = make_trajectory(
         step=Step.ACCOMPANIMENT, counsellor=counsellor, coach=coach_c, partner=partners["credal"], jobseeker=person_a
     )
-    coaching.record_individual_session(
+    individual_sessions.record_individual_session(
         trajectory=own,
         by=coach_c,
         starts_at=timezone.now() - datetime.timedelta(days=3),

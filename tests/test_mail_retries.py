@@ -20,8 +20,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession
+from autocrea.coaching.services import individual_sessions
 from autocrea.notifications.models import Notification, NotificationStatus
 from autocrea.notifications.services import mail as notification_mail
 from tests.factories import make_jobseeker, make_trajectory
@@ -58,7 +58,7 @@ def planned(counsellor: Any, coach: Any) -> tuple[Any, Notification]:
         partner=coach.partner,
         jobseeker=make_jobseeker(email="ines@example.org", contact_language="fr"),
     )
-    coaching.record_individual_session(
+    individual_sessions.record_individual_session(
         trajectory=trajectory,
         by=coach,
         starts_at=timezone.now() + datetime.timedelta(days=4),

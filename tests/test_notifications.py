@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, SessionAttendance
+from autocrea.coaching.services import individual_sessions
 from autocrea.notifications.models import Notification, NotificationKind, NotificationStatus
 from autocrea.notifications.services import ics
 from autocrea.pathways import sessions as session_services
@@ -263,7 +263,7 @@ def test_a_planned_coaching_session_invites_the_person(
     )
     starts = timezone.now() + datetime.timedelta(days=4)
     with django_capture_on_commit_callbacks(execute=True):
-        session = coaching.record_individual_session(
+        session = individual_sessions.record_individual_session(
             trajectory=trajectory, by=coach, starts_at=starts, duration_minutes=90, mode="in_person", topic="Plan"
         )
     assert SessionAttendance.objects.get(session=session).status == "registered"
@@ -286,7 +286,7 @@ def test_a_past_coaching_session_sends_nothing(cast, counsellor, coach, partners
         jobseeker=make_jobseeker(email="jan@example.org"),
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        coaching.record_individual_session(
+        individual_sessions.record_individual_session(
             trajectory=trajectory,
             by=coach,
             starts_at=timezone.now() - datetime.timedelta(days=1),

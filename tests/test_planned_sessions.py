@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from autocrea.accounts.models import AuditEvent, User
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, SessionAttendance
+from autocrea.coaching.services import individual_sessions
 from tests.factories import make_jobseeker, make_trajectory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def in_days(days: int, hour: int = 10) -> datetime.datetime:
 
 def plan(trajectory: Any, coach: User, days: int = 3) -> CoachingSession:
     trajectory.refresh_from_db()
-    return coaching.record_individual_session(
+    return individual_sessions.record_individual_session(
         trajectory=trajectory,
         by=coach,
         starts_at=in_days(days),
@@ -80,7 +80,7 @@ def test_a_planned_session_invites_the_person_in_their_language_and_shows_in_the
 def test_notes_wait_until_the_session_has_taken_place(cast, counsellor, coach):
     trajectory = accompanied(cast, counsellor, coach)
     with translation.override("en"), pytest.raises(PathwayError) as refused:
-        coaching.record_individual_session(
+        individual_sessions.record_individual_session(
             trajectory=trajectory,
             by=coach,
             starts_at=in_days(2),
@@ -94,10 +94,10 @@ def test_notes_wait_until_the_session_has_taken_place(cast, counsellor, coach):
     session = plan(trajectory, coach)
     trajectory.refresh_from_db()
     with translation.override("en"), pytest.raises(PathwayError) as early:
-        coaching.record_individual_outcome(session=session, trajectory=trajectory, by=coach, attended=True)
+        individual_sessions.record_individual_outcome(session=session, trajectory=trajectory, by=coach, attended=True)
     assert early.value.message == "This session has not taken place yet: record it once it has started."
     CoachingSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
-    coaching.record_individual_outcome(
+    individual_sessions.record_individual_outcome(
         session=session, trajectory=trajectory, by=coach, attended=False, notes="Called, no answer"
     )
     session.refresh_from_db()
@@ -105,7 +105,7 @@ def test_notes_wait_until_the_session_has_taken_place(cast, counsellor, coach):
     assert SessionAttendance.objects.get(session=session).status == "absent"
     assert AuditEvent.objects.filter(action="session:individual_held", object_id=trajectory.pk).exists()
     with translation.override("en"), pytest.raises(PathwayError):
-        coaching.record_individual_outcome(session=session, trajectory=trajectory, by=coach, attended=True)
+        individual_sessions.record_individual_outcome(session=session, trajectory=trajectory, by=coach, attended=True)
 
 
 def test_cancelling_a_planned_session_sends_the_cancellation_and_removes_it_from_the_portal(
@@ -116,7 +116,9 @@ def test_cancelling_a_planned_session_sends_the_cancellation_and_removes_it_from
     trajectory.refresh_from_db()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        coaching.cancel_individual_session(session=session, trajectory=trajectory, by=coach, version=trajectory.version)
+        individual_sessions.cancel_individual_session(
+            session=session, trajectory=trajectory, by=coach, version=trajectory.version
+        )
     session.refresh_from_db()
     assert session.cancelled
     assert len(mail.outbox) == 1 and method_of(mail.outbox[0]) == "CANCEL"

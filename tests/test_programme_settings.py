@@ -25,7 +25,7 @@ from autocrea.backbone.steps import Step
 from autocrea.partners import programme
 from autocrea.partners.models import Partner, Programme
 from autocrea.reporting import disclosure, kpis, summaries
-from autocrea.reporting.views import fmt
+from autocrea.reporting.formatting import fmt
 from tests.factories import make_trajectory
 from tests.test_html_validity import _check, vnu  # noqa: F401 - the Nu Html Checker fixture
 

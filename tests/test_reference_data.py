@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
+from autocrea.coaching.services import action_plan
 from autocrea.jobseekers.models import EligibilityRule
 from autocrea.partners.models import Partner, PartnerActivity
 from autocrea.pathways.models import Trajectory
@@ -78,7 +78,7 @@ def test_a_barrier_code_in_use_cannot_be_deleted_even_in_code(counsellor, coach,
     t = make_trajectory(step=Step.DIAGNOSTIC, counsellor=counsellor, coach=coach, partner=partners["credal"])
     barrier = BarrierCode.objects.order_by("pk").first()
     assert barrier is not None
-    coaching.record_diagnostic(
+    action_plan.record_diagnostic(
         trajectory=t,
         by=coach,
         on=timezone.localdate(),

@@ -32,8 +32,8 @@ from autocrea.backbone.errors import PathwayError, TransitionError
 from autocrea.backbone.roles import Role
 from autocrea.backbone.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, Step
 from autocrea.backbone.transitions import ACTIONS, BY_NAME, NEW, SERVICES, check_action, roles_for, steps_for
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import Diagnostic, SkillAssessment
+from autocrea.coaching.services import action_plan
 from autocrea.pathways import services
 from autocrea.pathways.models import (
     Decision,
@@ -279,7 +279,12 @@ class Backbone(RuleBasedStateMachine):
         elif action == "record_diagnostic":
             skills = data.draw(st.sampled_from([SKILLS, SKILLS, {"finance": 9}]))
             call = partial(
-                coaching.record_diagnostic, barriers=[], maturity="idea", viability="uncertain", skills=skills, **kwargs
+                action_plan.record_diagnostic,
+                barriers=[],
+                maturity="idea",
+                viability="uncertain",
+                skills=skills,
+                **kwargs,
             )
         elif action == "record_exit":
             kind = self.ctx["exit_kinds"][data.draw(st.sampled_from(["salaried_job", "self_employed", "dropped_out"]))]

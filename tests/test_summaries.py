@@ -317,7 +317,7 @@ def test_kpis_json_agrees_with_a_recomputation_from_the_export_alone(db: Any, tm
 def test_barriers_merges_and_exit_kind_changes_keep_survival_and_equity_exact(
     partners: dict[str, Any], counsellor: Any, coach: Any, other_coach: Any, settings: Any
 ) -> None:
-    from autocrea.coaching import services as coaching
+    from autocrea.coaching.services import action_plan
     from autocrea.jobseekers.merge import merge_jobseekers
     from autocrea.reference.models import BarrierCode
     from tests.factories import SKILLS, make_jobseeker
@@ -340,7 +340,7 @@ def test_barriers_merges_and_exit_kind_changes_keep_survival_and_equity_exact(
             step=Step.DIAGNOSTIC, counsellor=counsellor, coach=staff, partner=partner, jobseeker=person, start=begin
         )
         # Barriers recorded at the diagnostic: the equity monitor's barrier groups follow.
-        coaching.record_diagnostic(
+        action_plan.record_diagnostic(
             trajectory=t,
             by=staff,
             on=begin + datetime.timedelta(days=6),

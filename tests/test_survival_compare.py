@@ -17,8 +17,8 @@ from autocrea.pathways import services
 from autocrea.pathways.models import Trajectory
 from autocrea.reference.models import ExitKind
 from autocrea.reporting import kpis, survival
+from autocrea.reporting.formatting import fmt
 from autocrea.reporting.survival_compare import HORIZONS, compare_rows, suppress_compare
-from autocrea.reporting.views import fmt
 from tests.factories import make_trajectory
 
 TODAY = timezone.localdate()

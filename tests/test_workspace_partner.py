@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import Action, CoachingSession, Diagnostic, Milestone, SkillAssessment, ViabilityTest
+from autocrea.coaching.services import action_plan, individual_sessions, milestones
 from autocrea.pathways.models import Exit, FollowUp, Orientation, StepLog, Trajectory
 from tests.factories import SKILLS, make_trajectory
 
@@ -348,14 +348,14 @@ def test_coaching_notes_reach_the_partner_but_never_a_counsellor(client, coach, 
 def test_the_panel_shows_progress_overdue_actions_and_formatted_numbers(coach, accompanied):
     t = accompanied
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    coaching.add_action(
+    action_plan.add_action(
         trajectory=t, by=coach, goal_title="Launch", title="Open the account", owner="coach", due_on=yesterday
     )
-    coaching.assess_skills(trajectory=t, by=coach, on=timezone.localdate(), scores={**SKILLS, "finance": 3})
-    coaching.record_milestone(
+    action_plan.assess_skills(trajectory=t, by=coach, on=timezone.localdate(), scores={**SKILLS, "finance": 3})
+    milestones.record_milestone(
         trajectory=t, by=coach, kind="enterprise_registration", on=yesterday, enterprise_number="0403170701"
     )
-    coaching.record_viability_test(
+    milestones.record_viability_test(
         trajectory=t, by=coach, kind="on_site", starts_on=yesterday, ends_on=yesterday, revenue=Decimal("1250.5")
     )
     with translation.override("fr"):
@@ -383,10 +383,10 @@ def test_the_panel_needs_the_same_number_of_queries_whatever_the_amount_of_data(
     due = timezone.localdate()
     for trajectory, times in ((small, 1), (large, 4)):
         for n in range(times):
-            coaching.add_action(
+            action_plan.add_action(
                 trajectory=trajectory, by=coach, goal_title=f"Goal {n}", title="Act", owner="coach", due_on=due
             )
-            coaching.record_individual_session(
+            individual_sessions.record_individual_session(
                 trajectory=trajectory,
                 by=coach,
                 starts_at=timezone.now() - datetime.timedelta(days=n + 1),
@@ -394,7 +394,7 @@ def test_the_panel_needs_the_same_number_of_queries_whatever_the_amount_of_data(
                 mode="phone",
                 topic="Plan",
             )
-            coaching.assess_skills(trajectory=trajectory, by=coach, on=due, scores=SKILLS)
+            action_plan.assess_skills(trajectory=trajectory, by=coach, on=due, scores=SKILLS)
     assert count(large) == count(small)
 
 

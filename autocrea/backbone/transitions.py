@@ -4,7 +4,7 @@ Each row is one thing a user does to a trajectory: the service that performs it,
 taken from, the step(s) it leads to, the roles allowed, whether a reason must be recorded, and the
 channels it may be recorded through. Everything else reads this table:
 
-- the services' checks (`check_action`, called by pathways/services.py and coaching/services.py),
+- the services' checks (`check_action`, called by pathways/services.py and coaching/services/),
 - `accounts.access.can` (the roles of a service: the union of its actions' roles),
 - the buttons on the staff trajectory page (workspace/actions.py: `steps_for`),
 - the portal's task list (portal/views/pathway.py: `actions_from`, `forward_actions`),

@@ -258,7 +258,18 @@ def _person(person: Jobseeker) -> dict[str, Any]:
 
 
 def _trajectory(data: TrajectoryData) -> dict[str, Any]:
-    t = data.trajectory
+    """One trajectory: where it stands, then its records from interest to follow-up, in the pathway's order."""
+    return {
+        **_trajectory_summary(data.trajectory),
+        **_pathway_records(data),
+        **_guidance_records(data),
+        **_session_and_project_records(data),
+        **_outcome_records(data),
+    }
+
+
+def _trajectory_summary(t: Trajectory) -> dict[str, Any]:
+    """Where the trajectory stands: its step, partner, coach, project and the date of each step."""
     return {
         "reference": t.reference,
         "current_step": _choice(t, "current_step"),
@@ -279,6 +290,12 @@ def _trajectory(data: TrajectoryData) -> dict[str, Any]:
             "stopped_on": _date(t.stopped_on),
         },
         "exit_kind": _named(t.exit_kind, "code"),
+    }
+
+
+def _pathway_records(data: TrajectoryData) -> dict[str, Any]:
+    """The steps taken, information sessions, decisions and orientations, before a partner's guidance."""
+    return {
         "steps": [
             {
                 "from_step": _choice(s, "from_step"),
@@ -321,6 +338,12 @@ def _trajectory(data: TrajectoryData) -> dict[str, Any]:
             }
             for o in data.orientations
         ],
+    }
+
+
+def _guidance_records(data: TrajectoryData) -> dict[str, Any]:
+    """The partner's diagnostics (without their notes), skills assessments and the action plan."""
+    return {
         "diagnostics": [
             {
                 "partner": _named(d.partner, "slug"),
@@ -360,6 +383,12 @@ def _trajectory(data: TrajectoryData) -> dict[str, Any]:
             }
             for g in data.goals
         ],
+    }
+
+
+def _session_and_project_records(data: TrajectoryData) -> dict[str, Any]:
+    """Coaching sessions attended (without the notes), project milestones and viability tests."""
+    return {
         "coaching_sessions": [
             {
                 "partner": _named(a.session.partner, "slug"),
@@ -393,6 +422,12 @@ def _trajectory(data: TrajectoryData) -> dict[str, Any]:
             }
             for v in data.viability_tests
         ],
+    }
+
+
+def _outcome_records(data: TrajectoryData) -> dict[str, Any]:
+    """Exits from the programme and the follow-ups after them, with each contact attempt."""
+    return {
         "exits": [
             {
                 "partner": _named(e.partner, "slug"),

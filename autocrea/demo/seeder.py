@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from autocrea.accounts.models import User
 from autocrea.backbone.steps import Channel
-from autocrea.coaching import services as coaching
+from autocrea.coaching.services import action_plan, individual_sessions, milestones
 from autocrea.demo import names
 from autocrea.demo.personas import PARTNERS
 from autocrea.jobseekers.models import Jobseeker, LanguageSkill
@@ -404,7 +404,7 @@ class Seeder:
         rng = self.rng
         coach = self.cast.coaches[w.slug]
         w.day = self.after(w.day, 7, 30)
-        coaching.record_diagnostic(
+        action_plan.record_diagnostic(
             trajectory=w.t,
             by=coach,
             on=w.day,
@@ -504,7 +504,7 @@ class Seeder:
             mode = rng.choice(["in_person", "in_person", "phone", "video"])
             topic = rng.choice(SESSION_TOPICS[language])
             attended = rng.random() < 0.9
-            coaching.record_individual_session(
+            individual_sessions.record_individual_session(
                 trajectory=t,
                 by=coach,
                 starts_at=starts_at,
@@ -516,7 +516,7 @@ class Seeder:
             )
         for number, (goal, actions) in enumerate(GOALS[language][: rng.randint(1, 2)]):
             for title in actions:
-                coaching.add_action(
+                action_plan.add_action(
                     activity=self.financing_activity(t) if number == 1 else None,
                     trajectory=t,
                     by=coach,
@@ -531,9 +531,9 @@ class Seeder:
             reached = 3
         for n, kind in enumerate(kinds[:reached]):
             day = min(start + datetime.timedelta(days=30 * (n + 1)), end)
-            coaching.record_milestone(trajectory=t, by=coach, kind=kind, on=day)
+            milestones.record_milestone(trajectory=t, by=coach, kind=kind, on=day)
         if exit_code in {"self_employed", "company"}:
-            coaching.record_milestone(
+            milestones.record_milestone(
                 trajectory=t,
                 by=coach,
                 kind="enterprise_registration",
@@ -543,7 +543,7 @@ class Seeder:
         partner_slug = t.partner.slug if t.partner else ""
         if partner_slug in {"jobyourself", "refresh"} and span > 60 and rng.random() < 0.6:
             ends_on = min(start + datetime.timedelta(days=rng.randint(60, 180)), end)
-            coaching.record_viability_test(
+            milestones.record_viability_test(
                 trajectory=t,
                 by=coach,
                 kind="cooperative" if partner_slug == "jobyourself" else "on_site",

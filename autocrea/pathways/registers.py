@@ -7,7 +7,7 @@ Both kinds of session have the same register: a capacity, registrations that hol
 register that opens when the session starts, "did not take place", a lock once finalised, and an
 optimistic-lock `version` bumped by every write. The business rules that differ (who may act, who
 may be registered, what presence does to a trajectory) stay in pathways/sessions.py and
-coaching/services.py; the mechanism is here, once.
+coaching/services/collective_sessions.py; the mechanism is here, once.
 
 A session here is any model with `starts_at`, `capacity`, `cancelled`, `finalised_at`,
 `finalised_by`, `version` and an `attendances` relation whose rows have a `status`.

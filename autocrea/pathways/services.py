@@ -340,7 +340,7 @@ def answer_orientation(
 def start_accompaniment(
     *, trajectory: Trajectory, by: Any, on: datetime.date, version: int | None = None
 ) -> Trajectory:
-    """Move from diagnostic to accompaniment (called by coaching.services.record_diagnostic)."""
+    """Move from diagnostic to accompaniment (called by coaching.services.action_plan.record_diagnostic)."""
     _ensure_can(by, "record_diagnostic", trajectory)
     trajectory = _locked(trajectory, version)
     return _move(trajectory, "record_diagnostic", Step.ACCOMPANIMENT, on=on, by=by, channel=Channel.PARTNER)

@@ -1,6 +1,6 @@
 """The steering report: a partner's (or the programme's) figures for a period, as a PDF in French or Dutch.
 
-The same figures as the dashboards, from the same engine and the same tables (`views.build_tables`
+The same figures as the dashboards, from the same engine and the same tables (`tables.build_tables`
 over `kpis.compute_kpis`, `survival.survival_summary` and `kpis.equity`): nothing is recomputed
 here. Every table is printed as the dashboards show it and the exports write it (disclosure.py, one
 rule: a hidden cell is `*`), and the headline figures are the dashboard's (the scope's margins). Scoping is the dashboards': the programme manager chooses any partner (or none: the whole
@@ -22,13 +22,9 @@ from autocrea.accounts.access import export_scope_for, may_view_partner_figures,
 from autocrea.lib.pdf import pdf_response, render_pdf
 from autocrea.partners.models import Partner
 from autocrea.reporting import disclosure, kpis, summaries, survival
-from autocrea.reporting.views import (
-    Filters,
-    build_tables,
-    forecast_words,
-    headline,
-    read_filters,
-)
+from autocrea.reporting.filters import Filters, read_filters
+from autocrea.reporting.presentation import forecast_words, headline
+from autocrea.reporting.tables import build_tables
 
 REPORT_LANGUAGES = ("fr", "nl")
 

@@ -26,15 +26,9 @@ from autocrea.accounts.access import may_view_partner_figures, may_view_programm
 from autocrea.partners.models import Partner
 from autocrea.pathways.models import Trajectory
 from autocrea.reporting import disclosure, kpis, summaries, survival
-from autocrea.reporting.views import (
-    Column,
-    Filters,
-    Table,
-    export_tables,
-    figures_scope,
-    lay_out,
-    partner_names_by_id,
-)
+from autocrea.reporting.filters import Filters
+from autocrea.reporting.tables import Column, Table, lay_out, partner_names_by_id
+from autocrea.reporting.views import export_tables, figures_scope
 
 HORIZONS = survival.HORIZON_MONTHS
 RAW_KEYS = ("exits", "positive", "job_creation", "positive_rate", "job_creation_rate")

@@ -1,7 +1,7 @@
 """Forms of the partner's activity catalogue, and the activity select that tags sessions, series and actions.
 
 The forms check input only; who may change what, the stale version and the partner of an activity are
-checked again in partners/activities.py and coaching/services.py.
+checked again in partners/activities.py and coaching/services/.
 """
 
 from __future__ import annotations

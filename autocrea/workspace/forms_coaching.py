@@ -2,7 +2,7 @@
 viability test.
 
 Each form is a TrajectoryForm (forms_base.py): it carries the trajectory's version, and the rules stay
-in coaching/services.py.
+in coaching/services/.
 """
 
 from __future__ import annotations

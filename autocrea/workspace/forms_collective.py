@@ -1,7 +1,7 @@
 """Forms of the collective-session screens: plan a series, register people, choose a session.
 
 The forms only check input; the rules (capacity, lock, stale version, who may do what) stay in
-coaching/services.py, and a refusal from there is shown at the top of the form. The attendance
+coaching/services/collective_sessions.py, and a refusal from there is shown at the top of the form. The attendance
 register reuses forms_sessions.RegisterForm: the statuses are the same as for information sessions.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from autocrea.coaching.models import CoachingSession, Recurrence, SessionMode
-from autocrea.coaching.services import MAX_CAPACITY, MAX_OCCURRENCES, SEAT_STATUSES
+from autocrea.coaching.services.collective_sessions import MAX_CAPACITY, MAX_OCCURRENCES, SEAT_STATUSES
 from autocrea.lib.forms import GovukForm
 from autocrea.workspace.activity_field import SERIES_ACTIVITY_HINT, add_activity_field
 from autocrea.workspace.forms_base import HintedRadioSelect, TrajectoryForm, date_field, duration_field, time_field

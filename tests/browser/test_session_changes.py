@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from autocrea.backbone.steps import Step
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, SessionAttendance
+from autocrea.coaching.services import collective_sessions
 from tests.conftest import PASSWORD
 from tests.factories import make_jobseeker, make_trajectory
 
@@ -37,7 +37,7 @@ def test_a_coach_cancels_a_registration_changes_the_series_and_cancels_the_rest(
     live_server, counsellor, coach, partners, context_for, login, assert_accessible, lang
 ):
     people = _accompanied(counsellor, coach, partners, 3)
-    series = coaching.plan_collective_series(
+    series = collective_sessions.plan_collective_series(
         by=coach,
         topic="Prospection",
         place="Rue de la Loi 1",
@@ -50,8 +50,8 @@ def test_a_coach_cancels_a_registration_changes_the_series_and_cancels_the_rest(
         count=3,
     )
     first, second, third = series.sessions.order_by("starts_at")
-    coaching.register_to_collective_session(session=first, trajectories=people[:1], by=coach)
-    coaching.register_to_collective_session(session=second, trajectories=people[1:], by=coach)
+    collective_sessions.register_to_collective_session(session=first, trajectories=people[:1], by=coach)
+    collective_sessions.register_to_collective_session(session=second, trajectories=people[1:], by=coach)
     base = f"{live_server.url}/{lang}/workspace"
     page = context_for(coach, lang).new_page()
     login(page, live_server, coach.username, PASSWORD, lang)

@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from autocrea.reporting.views import fmt
+from autocrea.reporting.formatting import fmt
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 Partner coaches and managers only, and only for their own partner's sessions: a session of another
 partner answers 404 to everyone, like one that does not exist. Every write is one call to
-coaching/services.py; people are read through accounts.access.trajectories_for.
+coaching/services/collective_sessions.py; people are read through accounts.access.trajectories_for.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from autocrea.accounts import audit
 from autocrea.accounts.access import may_manage_collective_sessions, trajectories_for
 from autocrea.backbone.errors import PathwayError
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance, SessionKind
+from autocrea.coaching.services import collective_sessions as collective_services
 from autocrea.pathways.models import Trajectory
 from autocrea.workspace.forms_collective import (
     CaseloadRegisterForm,
@@ -71,8 +71,8 @@ def _registered(user: Any, session: CoachingSession) -> list[Any]:
 
 
 COLLECTIVE_REGISTER = RegisterActions(
-    cancel=coaching.cancel_collective_session,
-    record=coaching.record_collective_register,
+    cancel=collective_services.cancel_collective_session,
+    record=collective_services.record_collective_register,
     read_action="read:collective_register",
 )
 
@@ -84,7 +84,7 @@ def collective_sessions(request: HttpRequest) -> HttpResponse:
     _require_partner_staff(request.user)
     now = timezone.now()
     sessions = CoachingSession.objects.filter(partner_id=request.user.partner_id, kind=SessionKind.COLLECTIVE).annotate(
-        taken=Count("attendances", filter=Q(attendances__status__in=coaching.SEAT_STATUSES)),
+        taken=Count("attendances", filter=Q(attendances__status__in=collective_services.SEAT_STATUSES)),
         present=Count("attendances", filter=Q(attendances__status="present")),
     )
     context = {
@@ -104,7 +104,7 @@ def collective_series_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            series = coaching.plan_collective_series(
+            series = collective_services.plan_collective_series(
                 by=request.user,
                 topic=data["topic"],
                 place=data["place"],
@@ -143,7 +143,7 @@ def collective_register(request: HttpRequest, pk: int) -> HttpResponse:
     done, context = register_page(request, session, attendances, COLLECTIVE_REGISTER)
     if done is not None:
         return done
-    taken = sum(1 for a in attendances if a.status in coaching.SEAT_STATUSES)
+    taken = sum(1 for a in attendances if a.status in collective_services.SEAT_STATUSES)
     context["free"] = max(session.capacity - taken, 0)
     return render(request, "workspace/collective/register.html", context)
 
@@ -166,7 +166,7 @@ def collective_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """Register one person, from their trajectory page, to a collective session of their partner."""
 
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.register_to_collective_session(
+        return collective_services.register_to_collective_session(
             session=data["session"], trajectories=[trajectory], by=request.user
         )
 
@@ -198,7 +198,9 @@ def register_from_caseload(request: HttpRequest, back: str) -> HttpResponse:
         return redirect(back)
     session = form.cleaned_data["register_to"]
     try:
-        rows = coaching.register_to_collective_session(session=session, trajectories=trajectories, by=request.user)
+        rows = collective_services.register_to_collective_session(
+            session=session, trajectories=trajectories, by=request.user
+        )
     except PathwayError as exc:
         messages.error(request, exc.message)
         return redirect(back)
@@ -255,7 +257,7 @@ def collective_registration_cancel(request: HttpRequest, pk: int) -> HttpRespons
     done = _submit(
         request,
         form,
-        lambda data: coaching.cancel_collective_registration(
+        lambda data: collective_services.cancel_collective_registration(
             attendance=attendance, by=request.user, version=data["version"]
         ),
         lambda _result: (
@@ -278,7 +280,7 @@ def collective_series_edit(request: HttpRequest, pk: int) -> HttpResponse:
     series = CollectiveSeries.objects.filter(pk=pk, partner_id=request.user.partner_id).first()
     if series is None:
         raise Http404
-    sessions = list(coaching.series_sessions_to_come(series))
+    sessions = list(collective_services.series_sessions_to_come(series))
     initial: dict[str, Any] = {"version": series.version, "topic": series.topic}
     if sessions:
         initial |= {
@@ -290,7 +292,7 @@ def collective_series_edit(request: HttpRequest, pk: int) -> HttpResponse:
     done = _submit(
         request,
         form,
-        lambda data: coaching.edit_collective_series(
+        lambda data: collective_services.edit_collective_series(
             series=series,
             by=request.user,
             topic=data["topic"],
@@ -328,7 +330,7 @@ def collective_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     done = _submit(
         request,
         form,
-        lambda data: coaching.cancel_collective_occurrences(
+        lambda data: collective_services.cancel_collective_occurrences(
             session=session,
             by=request.user,
             version=data["version"],

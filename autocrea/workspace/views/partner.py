@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from autocrea.accounts.access import can, get_trajectory_for, trajectories_for
-from autocrea.coaching import services as coaching
 from autocrea.coaching.models import SKILLS, CoachingSession, SessionAttendance, SessionKind
+from autocrea.coaching.services import action_plan, individual_sessions, milestones
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
 from autocrea.workspace import forms_coaching, forms_exit, forms_followups, forms_orientation
@@ -69,7 +69,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @_staff_page
 def diagnostic(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.record_diagnostic(
+        return action_plan.record_diagnostic(
             trajectory=trajectory,
             by=request.user,
             on=data["on"],
@@ -96,7 +96,7 @@ def diagnostic(request: HttpRequest, pk: int) -> HttpResponse:
 @_staff_page
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.add_action(
+        return action_plan.add_action(
             trajectory=trajectory,
             by=request.user,
             goal_title=data["goal_title"],
@@ -121,7 +121,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @_staff_page
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.record_individual_session(
+        return individual_sessions.record_individual_session(
             trajectory=trajectory,
             by=request.user,
             starts_at=data["starts_at"],
@@ -184,7 +184,7 @@ def session_outcome(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     session = _planned_session(request, pk, session_pk)
 
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.record_individual_outcome(
+        return individual_sessions.record_individual_outcome(
             session=session,
             trajectory=trajectory,
             by=request.user,
@@ -211,7 +211,7 @@ def session_cancel(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
     session = _planned_session(request, pk, session_pk)
 
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.cancel_individual_session(
+        return individual_sessions.cancel_individual_session(
             session=session, trajectory=trajectory, by=request.user, version=data["version"]
         )
 
@@ -232,7 +232,7 @@ def session_cancel(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 @_staff_page
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.record_milestone(
+        return milestones.record_milestone(
             trajectory=trajectory,
             by=request.user,
             kind=data["kind"],
@@ -256,7 +256,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 @_staff_page
 def viability_add(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.record_viability_test(
+        return milestones.record_viability_test(
             trajectory=trajectory,
             by=request.user,
             kind=data["kind"],
@@ -282,7 +282,7 @@ def viability_add(request: HttpRequest, pk: int) -> HttpResponse:
 @_staff_page
 def skills(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(trajectory: Trajectory, data: dict[str, Any]) -> Any:
-        return coaching.assess_skills(
+        return action_plan.assess_skills(
             trajectory=trajectory,
             by=request.user,
             on=data["on"],
