@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from autocrea.lib.dates import ShownDateTimeField
+
 
 class Maturity(models.TextChoices):
     IDEA = "idea", _("An idea")
@@ -190,7 +192,7 @@ class CoachingSession(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="coaching_sessions")
     kind = models.CharField(_("kind"), max_length=12, choices=SessionKind.choices)
     topic = models.CharField(_("topic"), max_length=200)
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = ShownDateTimeField(_("starts at"))
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=60)
     mode = models.CharField(_("mode"), max_length=10, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
     capacity = models.PositiveIntegerField(_("capacity"), default=1)

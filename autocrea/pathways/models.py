@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from autocrea.backbone.steps import CLOSED_STEPS, GUIDED_STEPS, Channel, Step
+from autocrea.lib.dates import ShownDateTimeField
 
 STEP_DATE_FIELDS = {
     Step.INTEREST: "interest_on",
@@ -158,7 +159,7 @@ class StepLog(models.Model):
 class InformationSession(models.Model):
     """A collective information session about the programme."""
 
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = ShownDateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=200)
     language = models.CharField(_("language"), max_length=2, choices=[("fr", _("French")), ("nl", _("Dutch"))])
     capacity = models.PositiveIntegerField(_("capacity"), default=20)

@@ -24,6 +24,7 @@ from autocrea.accounts import audit
 from autocrea.accounts.access import can
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Channel, Step
+from autocrea.lib.dates import PLANNED, as_day
 from autocrea.notifications.services import notify
 from autocrea.pathways import registers, services
 from autocrea.pathways.integrity import lock_in_pk_order
@@ -62,8 +63,11 @@ def create_information_session(
     """
     if not can(by, "plan_information_session"):
         raise PathwayError(_("You are not allowed to do this for this person."))
-    if starts_at < timezone.now():
+    # The day first: comparing a year-1 time with now() would overflow.
+    if as_day(starts_at) < timezone.localdate() or starts_at < timezone.now():
         raise PathwayError(_("A new session cannot be planned in the past."))
+    if message := PLANNED.error(starts_at):
+        raise PathwayError(message)
     if not place.strip():
         raise PathwayError(_("Enter the place of the session."))
     if language not in SESSION_LANGUAGES:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from autocrea.accounts.access import may_see_every_partners_files
 from autocrea.backbone.steps import Channel, Step
 from autocrea.jobseekers.models import ContactLanguage, Gender, IncomeSource, Jobseeker
+from autocrea.lib import dates
 from autocrea.lib.forms import GovukForm, GovukModelForm
 from autocrea.lib.identifiers import clean_national_number, clean_phone
 from autocrea.partners.models import Partner
@@ -460,7 +461,10 @@ class InformationSessionForm(GovukModelForm):
         day, time = data.get("day"), data.get("time")
         if day and time:
             starts_at = timezone.make_aware(datetime.datetime.combine(day, time))
-            if starts_at < timezone.now():
+            # The day first: comparing a year-1 time with now() would overflow.
+            if day < timezone.localdate() or starts_at < timezone.now():
                 self.add_error("day", _("A new session cannot be planned in the past."))
+            elif message := dates.PLANNED.error(day):
+                self.add_error("day", message)
             self.instance.starts_at = starts_at
         return data

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from autocrea.lib.dates import DateRange
 from autocrea.lib.forms import GovukForm
 from autocrea.lib.identifiers import clean_enterprise_number
 from autocrea.pathways.models import Trajectory
@@ -45,11 +46,14 @@ class HintedRadioSelect(forms.RadioSelect):
         return context
 
 
-def date_field(label: Any, *, required: bool = True, today: bool = False, hint: Any = DATE_HINT) -> forms.DateField:
-    """Return a dd/mm/yyyy date field: one text input with an example as its hint."""
+def date_field(
+    label: Any, *, required: bool = True, today: bool = False, hint: Any = DATE_HINT, within: DateRange | None = None
+) -> forms.DateField:
+    """Return a dd/mm/yyyy date field: one text input with an example as its hint, limited to `within`."""
     return forms.DateField(
         label=label,
         required=required,
+        validators=[within.validator] if within else [],
         input_formats=["%d/%m/%Y"],
         widget=forms.DateInput(format="%d/%m/%Y"),
         help_text=hint,

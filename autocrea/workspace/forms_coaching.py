@@ -31,6 +31,7 @@ from autocrea.coaching.models import (
     ViabilityTestKind,
     ViabilityView,
 )
+from autocrea.lib import dates
 from autocrea.reference.models import BarrierCode
 from autocrea.workspace.activity_field import ACTION_ACTIVITY_HINT, SESSION_ACTIVITY_HINT, add_activity_field
 from autocrea.workspace.forms_base import (
@@ -209,7 +210,7 @@ class ActionForm(TrajectoryForm):
 
 
 class SessionForm(TrajectoryForm):
-    day = date_field(_("Date of the session"), today=True)
+    day = date_field(_("Date of the session"), today=True, within=dates.SESSION)
     time = time_field(_("24-hour clock, for example 14:30"))
     duration = duration_field(
         initial=60,

@@ -26,6 +26,7 @@ from autocrea.coaching.models import (
     SessionKind,
     SessionMode,
 )
+from autocrea.lib.dates import PLANNED
 from autocrea.notifications.services import notify
 from autocrea.partners.activities import check_activity
 from autocrea.pathways import registers
@@ -111,12 +112,19 @@ def plan_collective_series(
         raise PathwayError(_("Give a duration between 1 minute and 8 hours."))
     if recurrence != Recurrence.DATES and not 1 <= count <= MAX_OCCURRENCES:
         raise PathwayError(_("Give a number of sessions between 1 and 52."))
+    # Before any arithmetic: year 1 or 9999 would overflow below.
+    if first_day < timezone.localdate():
+        raise PathwayError(_("Plan sessions to come: the first session is in the past."))
+    if message := PLANNED.error(first_day) or next(filter(None, map(PLANNED.error, dates)), None):
+        raise PathwayError(message)
     days = recurrence_dates(first=first_day, recurrence=recurrence, count=count, dates=dates)
     if len(days) > MAX_OCCURRENCES:
         raise PathwayError(_("Give a number of sessions between 1 and 52."))
     starts = [datetime.datetime.combine(day, start_time, tzinfo=BRUSSELS) for day in days]
     if starts[0] <= timezone.now():
         raise PathwayError(_("Plan sessions to come: the first session is in the past."))
+    if message := PLANNED.error(days[-1]):
+        raise PathwayError(message)
     check_activity(activity, partner_id)
     series = CollectiveSeries.objects.create(
         partner_id=partner_id,

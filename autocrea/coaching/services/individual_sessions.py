@@ -13,6 +13,7 @@ from autocrea.accounts import audit
 from autocrea.backbone.errors import PathwayError
 from autocrea.coaching.models import CoachingSession, SessionAttendance, SessionKind
 from autocrea.coaching.services.guided import ensure_guided, locked_guided, touch
+from autocrea.lib.dates import SESSION
 from autocrea.notifications.services import notify
 from autocrea.partners.activities import check_activity
 from autocrea.pathways import registers
@@ -48,6 +49,8 @@ def record_individual_session(
     partner_id = ensure_guided(trajectory)
     if duration_minutes <= 0 or duration_minutes > 8 * 60:
         raise PathwayError(_("Give a duration between 1 minute and 8 hours."))
+    if message := SESSION.error(starts_at):
+        raise PathwayError(message)
     check_activity(activity, partner_id)
     if starts_at > timezone.now() and notes.strip():
         raise PathwayError(_("Write the coaching notes once the session has taken place."))

@@ -48,6 +48,16 @@ def filename_for(session: Session) -> str:
     return f"{_kind(session)}-session-{session.pk}.ics"
 
 
+def describable(session: Session) -> bool:
+    """Whether `session` can be written into a calendar file.
+
+    A session stored at the edges of the calendar (year 1 or 9999, before the date ranges of lib/dates.py
+    existed) would overflow its end time and time-zone transitions: its download answers 404 and no
+    invitation carries a file for it, rather than a server error.
+    """
+    return datetime.MINYEAR + 1 < session.starts_at.year < datetime.MAXYEAR - 2
+
+
 def times(session: Session) -> tuple[datetime.datetime, datetime.datetime]:
     """Return the start and end of `session` in Europe/Brussels."""
     starts = session.starts_at.astimezone(BRUSSELS)

@@ -67,7 +67,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject=subject, body=body, to=[person.email])
     message.attach_alternative(html, "text/html")
     method = METHODS.get(kind)
-    if method is not None:
+    if method is not None and ics.describable(session):
         content = ics.person_ics(
             jobseeker=person,
             session=session,

@@ -19,7 +19,7 @@ from autocrea.pathways.models import InformationAttendance
 
 
 def _person_ics(request: HttpRequest, attendance: InformationAttendance | SessionAttendance | None) -> HttpResponse:
-    if attendance is None or attendance.session is None:
+    if attendance is None or attendance.session is None or not ics.describable(attendance.session):
         raise Http404
     if not may_use_the_portal(request.user):
         raise PermissionDenied

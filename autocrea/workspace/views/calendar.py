@@ -30,6 +30,8 @@ def information_session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_run_information_sessions(request.user):
         raise PermissionDenied
     session = get_object_or_404(InformationSession, pk=pk)
+    if not ics.describable(session):
+        raise Http404
     return ics_response(ics.staff_ics(user=request.user, session=session), ics.filename_for(session))
 
 
@@ -47,4 +49,6 @@ def coaching_session_ics(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if session.partner_id != request.user.partner_id:  # type: ignore[union-attr]
         raise Http404  # a session of the person's former partner
+    if not ics.describable(session):
+        raise Http404
     return ics_response(ics.staff_ics(user=request.user, session=session), ics.filename_for(session))

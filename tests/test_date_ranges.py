@@ -1,0 +1,206 @@
+"""Dates within sense (issue 10 item 4): every entered date has a range, and stored boundary dates never give a 500.
+
+Refusals are checked on the services (also used by the API and commands) and on the screens, with the
+message in French and Dutch and nothing written. Rows with year-1 and year-9999 dates are then written
+directly (bypassing every check) and each page that shows them must still answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
+
+from autocrea.backbone.errors import PathwayError
+from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
+from autocrea.coaching.services import collective_sessions, individual_sessions
+from autocrea.lib import dates
+from autocrea.pathways import sessions as session_services
+from autocrea.pathways.models import InformationSession
+from tests.test_planned_sessions import _immediate_tasks, accompanied, in_days, plan  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+YEAR_ONE = datetime.datetime(1, 1, 1, 0, 0, tzinfo=UTC)
+YEAR_9999 = datetime.datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+
+
+def message(kind: dates.DateRange, lang: str) -> str:
+    with translation.override(lang):
+        return kind.message()
+
+
+def expected_text(expected: dates.DateRange | str, lang: str) -> str:
+    """The range's message, or an existing message (a date in the past keeps its own words)."""
+    if isinstance(expected, str):
+        with translation.override(lang):
+            return gettext(expected)
+    return message(expected, lang)
+
+
+# --- the ranges themselves ----------------------------------------------------------------------------
+
+
+def test_a_range_names_its_bounds_as_day_month_year(settings):
+    settings.PROGRAMME = {**settings.PROGRAMME, "start": "2024-01-01"}
+    today = timezone.localdate()
+    low, high = dates.SESSION.bounds()
+    assert low == datetime.date(2019, 1, 1) and high.year == today.year + 2
+    with translation.override("en"):
+        assert dates.SESSION.message() == f"Enter a date between 01/01/2019 and {high.strftime('%d/%m/%Y')}."
+    assert dates.SESSION.contains(low) and dates.SESSION.contains(high)
+    assert not dates.SESSION.contains(low - datetime.timedelta(days=1))
+    assert not dates.SESSION.contains(high + datetime.timedelta(days=1))
+    # The extremes of Python's calendar are read without overflowing, and refused.
+    assert dates.SESSION.error(YEAR_ONE) and dates.SESSION.error(YEAR_9999)
+    assert dates.PLANNED.error(datetime.date(1, 1, 1)) and dates.BIRTH.error(datetime.date(9999, 12, 31))
+    assert dates.PLANNED.error(None) is None and dates.BIRTH.error(datetime.date(1980, 5, 1)) is None
+
+
+# --- services: refused with the message, nothing written ---------------------------------------------------
+
+
+@pytest.mark.parametrize("starts_at", [YEAR_ONE, YEAR_9999, in_days(365 * 3)])
+def test_an_individual_session_outside_its_range_is_refused(cast, counsellor, coach, starts_at):
+    trajectory = accompanied(cast, counsellor, coach)
+    with translation.override("nl"), pytest.raises(PathwayError) as refused:
+        individual_sessions.record_individual_session(
+            trajectory=trajectory,
+            by=coach,
+            starts_at=starts_at,
+            duration_minutes=60,
+            mode="in_person",
+            topic="Out of range",
+            version=trajectory.version,
+        )
+    assert refused.value.message == message(dates.SESSION, "nl")
+    assert not CoachingSession.objects.exists() and not SessionAttendance.objects.exists()
+
+
+PAST_SESSION = "A new session cannot be planned in the past."
+
+
+@pytest.mark.parametrize(
+    "starts_at, expected",
+    [(YEAR_ONE, PAST_SESSION), (YEAR_9999, dates.PLANNED), (in_days(365 * 2 + 2), dates.PLANNED)],
+)
+def test_an_information_session_outside_its_range_is_refused(counsellor, starts_at, expected):
+    with translation.override("fr"), pytest.raises(PathwayError) as refused:
+        session_services.create_information_session(
+            by=counsellor, starts_at=starts_at, place="Actiris", language="fr", capacity=10
+        )
+    assert refused.value.message == expected_text(expected, "fr")
+    assert not InformationSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "first_day, extra, expected",
+    [
+        (datetime.date(9999, 12, 31), (), dates.PLANNED),
+        (datetime.date(1, 1, 1), (), "Plan sessions to come: the first session is in the past."),
+        (timezone.localdate() + datetime.timedelta(days=7), (datetime.date(9999, 12, 31),), dates.PLANNED),
+    ],
+)
+def test_a_collective_series_outside_its_range_is_refused(coach, first_day, extra, expected):
+    with translation.override("nl"), pytest.raises(PathwayError) as refused:
+        collective_sessions.plan_collective_series(
+            by=coach,
+            topic="Pricing",
+            place="Rue Haute 1",
+            mode="in_person",
+            capacity=10,
+            duration_minutes=120,
+            first_day=first_day,
+            start_time=datetime.time(14, 0),
+            recurrence="dates" if extra else "weekly",
+            count=3,
+            dates=extra,
+        )
+    assert refused.value.message == expected_text(expected, "nl")
+    assert not CollectiveSeries.objects.exists() and not CoachingSession.objects.exists()
+
+
+# --- screens: the message next to the field, nothing written ------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+@pytest.mark.parametrize("day", ["01/01/0001", "31/12/9999"])
+def test_the_session_screen_refuses_a_date_out_of_range(client, cast, counsellor, coach, lang, day):
+    trajectory = accompanied(cast, counsellor, coach)
+    client.force_login(coach)
+    data = {"version": trajectory.version, "day": day, "time": "10:00", "duration": "60", "mode": "video"}
+    with translation.override(lang):
+        response = client.post(reverse("workspace:session_add", args=[trajectory.pk]), data | {"topic": "Pricing"})
+    assert response.status_code == 200
+    assert escape(message(dates.SESSION, lang)) in response.content.decode()
+    assert not CoachingSession.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+@pytest.mark.parametrize("day, expected", [("01/01/0001", PAST_SESSION), ("31/12/9999", dates.PLANNED)])
+def test_the_information_session_screen_refuses_a_date_out_of_range(client, counsellor, lang, day, expected):
+    client.force_login(counsellor)
+    data = {"day": day, "time": "09:30", "place": "Actiris", "language": "fr", "capacity": "10"}
+    with translation.override(lang):
+        response = client.post(reverse("workspace:info_sessions"), data)
+    assert response.status_code == 200
+    assert escape(expected_text(expected, lang)) in response.content.decode()
+    assert not InformationSession.objects.exists()
+
+
+# --- stored boundary dates: every page still answers ------------------------------------------------------
+
+
+def _answers(client: Any, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code < 500, url
+
+
+@pytest.mark.parametrize("starts_at", [YEAR_ONE, YEAR_9999])
+def test_pages_answer_with_a_coaching_session_at_the_edges_of_the_calendar(
+    client, cast, counsellor, coach, starts_at, django_capture_on_commit_callbacks
+):
+    trajectory = accompanied(cast, counsellor, coach)
+    with django_capture_on_commit_callbacks(execute=True):
+        session = plan(trajectory, coach)
+    CoachingSession.objects.filter(pk=session.pk).update(starts_at=starts_at)  # bypasses every check
+    seat = SessionAttendance.objects.get(session=session)
+    client.force_login(coach)
+    for url in (
+        reverse("workspace:trajectory", args=[trajectory.pk]),
+        reverse("workspace:home"),
+        reverse("workspace:coaching_session_ics", args=[session.pk]),
+    ):
+        _answers(client, url)
+    client.force_login(counsellor)
+    _answers(client, reverse("workspace:trajectory", args=[trajectory.pk]))
+    client.force_login(cast["demo-jobseeker"])
+    for url in (
+        reverse("portal:pathway"),
+        reverse("portal:sessions"),
+        reverse("portal:documents"),
+        reverse("portal:appointment_ics", args=[seat.pk]),
+        reverse("portal:attestation", args=[trajectory.pk]) + "?kind=participation",
+    ):
+        _answers(client, url)
+
+
+@pytest.mark.parametrize("starts_at", [YEAR_ONE, YEAR_9999])
+def test_pages_answer_with_an_information_session_at_the_edges_of_the_calendar(client, counsellor, starts_at):
+    session = session_services.create_information_session(
+        by=counsellor, starts_at=in_days(3), place="Actiris", language="fr", capacity=10
+    )
+    InformationSession.objects.filter(pk=session.pk).update(starts_at=starts_at)
+    client.force_login(counsellor)
+    for url in (
+        reverse("workspace:info_sessions"),
+        reverse("workspace:home"),
+        reverse("workspace:information_session_ics", args=[session.pk]),
+    ):
+        _answers(client, url)
