@@ -17,11 +17,15 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from autocrea.backbone.errors import PathwayError
+from autocrea.backbone.steps import Channel, Step
 from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
 from autocrea.coaching.services import collective_sessions, individual_sessions
 from autocrea.lib import dates
+from autocrea.pathways import services
 from autocrea.pathways import sessions as session_services
-from autocrea.pathways.models import InformationSession
+from autocrea.pathways.models import Exit, FollowUp, InformationSession, StepLog, Trajectory
+from autocrea.pathways.services import STEP_DATE_FIELDS
+from tests.factories import make_jobseeker, make_trajectory
 from tests.test_planned_sessions import _immediate_tasks, accompanied, in_days, plan  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -202,5 +206,53 @@ def test_pages_answer_with_an_information_session_at_the_edges_of_the_calendar(c
         reverse("workspace:info_sessions"),
         reverse("workspace:home"),
         reverse("workspace:information_session_ics", args=[session.pk]),
+    ):
+        _answers(client, url)
+
+
+# --- step dates ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("on", [datetime.date(1, 1, 1), datetime.date(2000, 1, 1)])
+def test_a_step_date_before_its_range_is_refused(cast, counsellor, on):
+    jobseeker = make_jobseeker()
+    with translation.override("nl"), pytest.raises(PathwayError) as refused:
+        services.express_interest(jobseeker=jobseeker, by=counsellor, channel=Channel.COUNTER, on=on)
+    assert refused.value.message == message(dates.RECORDED, "nl")
+    assert not Trajectory.objects.filter(jobseeker=jobseeker).exists()
+
+
+@pytest.mark.parametrize("day", [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
+def test_pages_answer_with_step_exit_and_follow_up_dates_at_the_edges_of_the_calendar(
+    client, cast, counsellor, coach, day
+):
+    jobseeker = make_jobseeker(user=cast["demo-jobseeker"], email="zoe@example.org")
+    trajectory = make_trajectory(
+        step=Step.FOLLOW_UP, counsellor=counsellor, coach=coach, partner=coach.partner, jobseeker=jobseeker
+    )
+    # Written directly, bypassing every check, as rows stored before the ranges existed.
+    Trajectory.objects.filter(pk=trajectory.pk).update(**dict.fromkeys(STEP_DATE_FIELDS.values(), day))
+    assert StepLog.objects.filter(trajectory=trajectory).update(on=day) >= 7
+    assert Exit.objects.filter(trajectory=trajectory).update(exit_on=day) == 1
+    assert FollowUp.objects.filter(trajectory=trajectory).update(due_on=day, answered_on=day) >= 1
+    staff_pages = (
+        reverse("workspace:trajectory", args=[trajectory.pk]),
+        reverse("workspace:trajectories"),
+        reverse("workspace:caseload"),
+        reverse("workspace:follow_ups"),
+        reverse("workspace:home"),
+        reverse("workspace:attestation", args=[trajectory.pk]) + "?kind=participation",
+        reverse("workspace:attestation", args=[trajectory.pk]) + "?kind=follow-up",
+    )
+    for user in (counsellor, coach):
+        client.force_login(user)
+        for url in staff_pages:
+            _answers(client, url)
+    client.force_login(cast["demo-jobseeker"])
+    for url in (
+        reverse("portal:pathway"),
+        reverse("portal:documents"),
+        reverse("portal:attestation", args=[trajectory.pk]) + "?kind=participation",
+        reverse("portal:attestation", args=[trajectory.pk]) + "?kind=follow-up",
     ):
         _answers(client, url)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from autocrea.accounts import audit
 from autocrea.accounts.access import can, trajectories_for
 from autocrea.backbone.errors import PathwayError
+from autocrea.lib.dates import RECORDED
 from autocrea.pathways import services
 from autocrea.pathways.models import ContactChannel, FollowUp, FollowUpAttempt, FollowUpStatus, Trajectory
 
@@ -123,6 +124,8 @@ def _due_follow_up(trajectory: Trajectory, by: Any) -> tuple[Trajectory, FollowU
 def _check_attempt_date(on: datetime.date, follow_up: FollowUp) -> None:
     if on > timezone.localdate():
         raise PathwayError(_("The date cannot be in the future."))
+    if message := RECORDED.error(on):
+        raise PathwayError(message)
     if on < follow_up.exit.exit_on:
         raise PathwayError(
             _("The date cannot be before %(date)s, the date of the exit.")

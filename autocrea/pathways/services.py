@@ -19,6 +19,7 @@ from autocrea.backbone.errors import PathwayError, StaleVersionError
 from autocrea.backbone.steps import CLOSED_STEPS, Channel, Step
 from autocrea.backbone.transitions import NEW, check_action, steps_for
 from autocrea.jobseekers.models import Jobseeker
+from autocrea.lib.dates import RECORDED
 from autocrea.lib.identifiers import clean_enterprise_number as _clean_bce
 from autocrea.partners.models import Partner
 from autocrea.pathways.integrity import lock_in_pk_order, opening_trajectory
@@ -56,6 +57,8 @@ def _ensure_can(by: Any, action: str, trajectory: Trajectory | None = None) -> N
 def _check_date(on: datetime.date, *, not_before: datetime.date | None = None) -> None:
     if on > timezone.localdate():
         raise PathwayError(_("The date cannot be in the future."))
+    if message := RECORDED.error(on):
+        raise PathwayError(message)
     if not_before is not None and on < not_before:
         raise PathwayError(
             _("The date cannot be before %(date)s, the date of the previous step.")
