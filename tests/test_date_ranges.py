@@ -18,14 +18,26 @@ from django.utils.translation import gettext
 
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Channel, Step
-from autocrea.coaching.models import CoachingSession, CollectiveSeries, SessionAttendance
-from autocrea.coaching.services import collective_sessions, individual_sessions
+from autocrea.coaching.models import (
+    SKILLS,
+    Action,
+    CoachingSession,
+    CollectiveSeries,
+    Milestone,
+    SessionAttendance,
+    SkillAssessment,
+    ViabilityTest,
+)
+from autocrea.coaching.services import action_plan, collective_sessions, individual_sessions, milestones
+from autocrea.jobseekers.models import Jobseeker
+from autocrea.jobseekers.services import register_jobseeker
 from autocrea.lib import dates
 from autocrea.pathways import services
 from autocrea.pathways import sessions as session_services
 from autocrea.pathways.models import Exit, FollowUp, InformationSession, StepLog, Trajectory
 from autocrea.pathways.services import STEP_DATE_FIELDS
 from tests.factories import make_jobseeker, make_trajectory
+from tests.test_eligibility import person
 from tests.test_planned_sessions import _immediate_tasks, accompanied, in_days, plan  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +268,65 @@ def test_pages_answer_with_step_exit_and_follow_up_dates_at_the_edges_of_the_cal
         reverse("portal:attestation", args=[trajectory.pk]) + "?kind=follow-up",
     ):
         _answers(client, url)
+
+
+# --- coaching records and the person's own dates: the services refuse, nothing is written ----------------
+
+
+def _guided(cast: dict[str, Any], counsellor: Any, coach: Any) -> Trajectory:
+    trajectory = accompanied(cast, counsellor, coach)
+    trajectory.refresh_from_db()
+    return trajectory
+
+
+@pytest.mark.parametrize("due_on", [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
+def test_an_action_due_date_and_an_assessment_outside_their_range_are_refused(cast, counsellor, coach, due_on):
+    trajectory = _guided(cast, counsellor, coach)
+    with translation.override("fr"), pytest.raises(PathwayError) as refused:
+        action_plan.add_action(
+            trajectory=trajectory, by=coach, goal_title="Launch", title="Act", owner="coach", due_on=due_on
+        )
+    assert refused.value.message == message(dates.SCHEDULE, "fr")
+    assert not Action.objects.exists()
+    scores, before = dict.fromkeys(SKILLS, 2), SkillAssessment.objects.count()  # the diagnostic's baseline
+    with translation.override("fr"), pytest.raises(PathwayError) as refused:
+        action_plan.assess_skills(trajectory=trajectory, by=coach, on=due_on, scores=scores)
+    assert refused.value.message == message(dates.SCHEDULE, "fr")
+    assert SkillAssessment.objects.count() == before
+
+
+def test_a_milestone_and_a_viability_test_outside_their_range_are_refused(cast, counsellor, coach):
+    trajectory = _guided(cast, counsellor, coach)
+    with translation.override("nl"), pytest.raises(PathwayError) as refused:
+        milestones.record_milestone(trajectory=trajectory, by=coach, kind="business_plan", on=datetime.date(1, 1, 1))
+    assert refused.value.message == message(dates.RECORDED, "nl")
+    assert not Milestone.objects.exists()
+    for starts_on, ends_on in ((datetime.date(1, 1, 1), timezone.localdate()), (timezone.localdate(), date_9999())):
+        with translation.override("nl"), pytest.raises(PathwayError) as refused:
+            milestones.record_viability_test(
+                trajectory=trajectory, by=coach, kind="on_site", starts_on=starts_on, ends_on=ends_on
+            )
+        assert refused.value.message == message(dates.SCHEDULE, "nl")
+    assert not ViabilityTest.objects.exists()
+
+
+def date_9999() -> datetime.date:
+    return datetime.date(9999, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "values, kind",
+    [
+        ({"birth_date": datetime.date(1, 1, 1)}, dates.BIRTH),
+        ({"birth_date": datetime.date(9999, 12, 31)}, dates.BIRTH),
+        ({"unemployed_since": datetime.date(1, 1, 1)}, dates.UNEMPLOYED_SINCE),
+        ({"unemployed_since": datetime.date(9999, 12, 31)}, dates.UNEMPLOYED_SINCE),
+        ({"end_of_rights_on": datetime.date(9999, 12, 31)}, dates.END_OF_RIGHTS),
+    ],
+)
+def test_a_person_with_a_date_outside_its_range_is_not_registered(counsellor, values, kind):
+    who = person(first_name="Out", last_name="Ofrange", **values)
+    with translation.override("fr"), pytest.raises(PathwayError) as refused:
+        register_jobseeker(jobseeker=who, by=counsellor, channel="counter", eligibility_justification="Test")
+    assert refused.value.message == message(kind, "fr")
+    assert not Jobseeker.objects.filter(last_name="Ofrange").exists()

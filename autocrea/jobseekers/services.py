@@ -13,6 +13,7 @@ from autocrea.accounts.access import can
 from autocrea.backbone.errors import PathwayError
 from autocrea.jobseekers.eligibility import evaluate
 from autocrea.jobseekers.models import Jobseeker
+from autocrea.lib.dates import BIRTH, END_OF_RIGHTS, UNEMPLOYED_SINCE
 from autocrea.lib.identifiers import search_key
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
@@ -38,6 +39,17 @@ def find_duplicates(*, jobseeker: Jobseeker) -> list[Jobseeker]:
     return list(same_person[:5])
 
 
+def check_person_dates(jobseeker: Jobseeker) -> None:
+    """Refuse a birth or unemployment date outside its range (lib/dates.py), whichever screen or API sent it."""
+    for kind, value in (
+        (BIRTH, jobseeker.birth_date),
+        (UNEMPLOYED_SINCE, jobseeker.unemployed_since),
+        (END_OF_RIGHTS, jobseeker.end_of_rights_on),
+    ):
+        if message := kind.error(value):
+            raise PathwayError(message)
+
+
 @transaction.atomic
 def register_jobseeker(
     *,
@@ -54,6 +66,7 @@ def register_jobseeker(
     """
     if jobseeker.pk is not None:
         raise PathwayError(_("This person is already registered."))
+    check_person_dates(jobseeker)
     if find_duplicates(jobseeker=jobseeker):
         raise PathwayError(
             _("A person with this national register number, or this name and date of birth, is already registered.")

@@ -101,6 +101,10 @@ def as_day(value: datetime.date | datetime.datetime) -> datetime.date:
 
 # Birth dates: nobody in the programme was born before 1900 or in the future.
 BIRTH = DateRange("birth", lambda: datetime.date(1900, 1, 1), _today)
+# Unemployment periods: since a date in a working life, not in the future.
+UNEMPLOYED_SINCE = DateRange("unemployed_since", lambda: datetime.date(1950, 1, 1), _today)
+# End of benefit rights: past or to come, within a few years.
+END_OF_RIGHTS = DateRange("end_of_rights", lambda: datetime.date(1950, 1, 1), lambda: _years(_today(), 10))
 # Events staff record once they happened (steps, exits, follow-up answers, assessments, unemployment since).
 RECORDED = DateRange("recorded", _earliest_record, _today)
 # Sessions recorded as held or planned ahead (individual coaching sessions).

@@ -201,7 +201,16 @@ class IntakeForm(GovukModelForm):
         return value
 
     def clean_unemployed_since(self) -> datetime.date | None:
-        return _not_in_future(self.cleaned_data.get("unemployed_since"))
+        value = _not_in_future(self.cleaned_data.get("unemployed_since"))
+        if message := dates.UNEMPLOYED_SINCE.error(value):
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_end_of_rights_on(self) -> datetime.date | None:
+        value = self.cleaned_data.get("end_of_rights_on")
+        if message := dates.END_OF_RIGHTS.error(value):
+            raise forms.ValidationError(message)
+        return value
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone", "").strip()

@@ -102,7 +102,7 @@ class EuroField(forms.DecimalField):
 class SkillsForm(TrajectoryForm):
     """A skills re-assessment on the 1–4 scale."""
 
-    on = date_field(_("Date of the assessment"), today=True)
+    on = date_field(_("Date of the assessment"), today=True, within=dates.SCHEDULE)
     entrepreneurship = skill_field("entrepreneurship")
     finance = skill_field("finance")
     marketing = skill_field("marketing")
@@ -176,7 +176,7 @@ class ActionForm(TrajectoryForm):
         widget=HintedRadioSelect(),
         error_messages={"required": _("Choose who does the action.")},
     )
-    due_on = date_field(_("Due date"))
+    due_on = date_field(_("Due date"), within=dates.SCHEDULE)
 
     NEW = "new"
 
@@ -314,8 +314,8 @@ class ViabilityTestForm(TrajectoryForm):
         widget=HintedRadioSelect(),
         error_messages={"required": _("Choose the kind of test.")},
     )
-    starts_on = date_field(_("Start date"))
-    ends_on = date_field(_("End date"), hint=_("Planned or actual. For example, 27/03/2026"))
+    starts_on = date_field(_("Start date"), within=dates.SCHEDULE)
+    ends_on = date_field(_("End date"), hint=_("Planned or actual. For example, 27/03/2026"), within=dates.SCHEDULE)
     revenue = EuroField(
         label=_("Test revenue in euros"),
         required=False,

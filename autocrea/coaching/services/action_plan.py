@@ -14,6 +14,7 @@ from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.transitions import steps_for
 from autocrea.coaching.models import SKILLS, Action, Diagnostic, Goal, SkillAssessment
 from autocrea.coaching.services.guided import ensure_guided, locked_guided, touch
+from autocrea.lib.dates import SCHEDULE
 from autocrea.partners.activities import check_activity
 from autocrea.pathways import services as pathways
 from autocrea.pathways.models import Trajectory
@@ -68,6 +69,8 @@ def assess_skills(
     trajectory = locked_guided(trajectory, version)
     if set(scores) != set(SKILLS) or any(not 1 <= int(v) <= 4 for v in scores.values()):
         raise PathwayError(_("Give every skill a score from 1 to 4."))
+    if message := SCHEDULE.error(on):
+        raise PathwayError(message)
     assessment = SkillAssessment.objects.create(
         trajectory=trajectory, assessed_on=on, is_baseline=is_baseline, by=by, **{k: int(v) for k, v in scores.items()}
     )
@@ -95,6 +98,8 @@ def add_action(
     trajectory = locked_guided(trajectory, version)
     if not goal_title.strip() or not title.strip():
         raise PathwayError(_("Give the goal and the action."))
+    if message := SCHEDULE.error(due_on):
+        raise PathwayError(message)
     check_activity(activity, trajectory.partner_id)
     goal, _created = Goal.objects.get_or_create(trajectory=trajectory, title=goal_title.strip())
     action = Action.objects.create(goal=goal, title=title.strip(), owner=owner, due_on=due_on, activity=activity)

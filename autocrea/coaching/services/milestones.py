@@ -14,6 +14,7 @@ from autocrea.accounts import audit
 from autocrea.backbone.errors import PathwayError
 from autocrea.coaching.models import Milestone, MilestoneKind, ViabilityTest
 from autocrea.coaching.services.guided import locked_guided, touch
+from autocrea.lib.dates import RECORDED, SCHEDULE
 from autocrea.pathways.models import Trajectory
 from autocrea.pathways.services import ensure_can, valid_enterprise_number
 
@@ -34,6 +35,8 @@ def record_milestone(
     trajectory = locked_guided(trajectory, version)
     if on > timezone.localdate():
         raise PathwayError(_("The date cannot be in the future."))
+    if message := RECORDED.error(on):
+        raise PathwayError(message)
     if kind not in MilestoneKind.values:
         raise PathwayError(_("Choose a milestone."))
     if kind == MilestoneKind.ENTERPRISE_REGISTRATION and not enterprise_number:
@@ -65,6 +68,8 @@ def record_viability_test(
     """Record a viability test (activity test, on-site test) with its revenue and final decision."""
     ensure_can(by, "record_coaching", trajectory)
     trajectory = locked_guided(trajectory, version)
+    if message := SCHEDULE.error(starts_on) or SCHEDULE.error(ends_on):
+        raise PathwayError(message)
     if ends_on < starts_on:
         raise PathwayError(_("The end date cannot be before the start date."))
     if revenue is not None and revenue < 0:
