@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from autocrea.accounts.tokens import issue_token
 from autocrea.backbone.errors import PathwayError
 from autocrea.backbone.steps import Channel, Step
 from autocrea.coaching.models import (
@@ -330,3 +331,25 @@ def test_a_person_with_a_date_outside_its_range_is_not_registered(counsellor, va
         register_jobseeker(jobseeker=who, by=counsellor, channel="counter", eligibility_justification="Test")
     assert refused.value.message == message(kind, "fr")
     assert not Jobseeker.objects.filter(last_name="Ofrange").exists()
+
+
+# --- the API: the same services, the same refusal ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("on", ["0001-01-01", "2000-01-01"])
+def test_the_api_refuses_a_step_date_out_of_range_and_writes_nothing(client, cast, counsellor, on):
+    trajectory = make_trajectory(step=Step.INTEREST, counsellor=counsellor)
+    token = issue_token(user=counsellor, label="test")
+    body = {"version": trajectory.version, "on": on}
+    with translation.override("en"):
+        response = client.post(
+            f"/api/trajectories/{trajectory.pk}/information",
+            body,
+            "application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        expected = dates.RECORDED.message()
+    assert 400 <= response.status_code < 500
+    assert expected in response.content.decode()
+    trajectory.refresh_from_db()
+    assert trajectory.current_step == Step.INTEREST and trajectory.information_on is None
