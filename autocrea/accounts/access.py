@@ -120,10 +120,6 @@ def may_see_coaching_records(user: Any, trajectory: Trajectory) -> bool:
     )
 
 
-# The older name, kept for code written against it elsewhere; new code asks may_see_coaching_records.
-can_see_coaching_notes = may_see_coaching_records
-
-
 def coaching_records_for(user: Any, trajectory: Trajectory, rows: QuerySet[_M], *, partner_field: str) -> QuerySet[_M]:
     """Narrow `rows` (diagnostics, session seats… of `trajectory`) to the coaching records `user` may read.
 
